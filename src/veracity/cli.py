@@ -1,0 +1,163 @@
+"""The `veracity` command line: index, check, eval, train, serve, batch.
+
+Every command turns a `VeracityError` into one line on stderr and a non-zero exit; an interrupt exits 130
+after the stores have rolled back to their last commit.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+
+from veracity.checker import ProgressCallback
+from veracity.errors import InputError, VeracityError
+
+app = typer.Typer(
+    name="veracity",
+    help="Check the factual claims of news articles against an evidence corpus you control, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+StoreOption = Annotated[Path, typer.Option("--store", help="Evidence store folder.", show_default=False)]
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"--published must be a date like 2024-08-14, not {value!r}") from None
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write to stdout, or to a file atomically so an interrupted run never leaves half a report."""
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp_name, output)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def index(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders: txt, md, html, jsonl, jsonl.gz.")],
+    store: StoreOption,
+    remove: Annotated[bool, typer.Option("--remove", help="Drop these files from the store.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Build or update an evidence store (incremental: unchanged files are skipped)."""
+    from veracity.resources import Resources
+    from veracity.store import Store
+
+    with Store.open(store, create=not remove) as opened:
+        if remove:
+            result = opened.remove_paths(paths)
+        else:
+            missing = [str(path) for path in paths if not path.exists()]
+            if missing:
+                raise InputError(f"no such file or folder: {', '.join(missing)}")
+            result = opened.index_paths(paths, Resources().embedder, progress=not quiet)
+        typer.echo(result.summary_line(), err=False)
+        stats = opened.stats()
+    typer.echo(f"store {store}: {stats['documents']} documents, {stats['passages']} passages")
+
+
+@app.command()
+def check(
+    article: Annotated[str, typer.Argument(help="Article file (txt, md, html) or - for stdin.")],
+    store: StoreOption,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="json, markdown or html.", show_default=True)
+    ] = "json",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Article date (YYYY-MM-DD); anchors weekdays and the date window.")
+    ] = None,
+    verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
+    retriever: Annotated[str, typer.Option(help="Retriever back-end.")] = "hybrid",
+    top_k: Annotated[int, typer.Option(help="Passages retrieved per claim.", min=1, max=50)] = 6,
+    min_checkworthiness: Annotated[
+        float, typer.Option(help="Claims scoring below this are not checked.", min=0.0, max=1.0)
+    ] = 0.5,
+) -> None:
+    """Check every check-worthy claim of an article against the store."""
+    from veracity.checker import Checker
+    from veracity.ingest import read_article
+    from veracity.report import FORMATS, render
+
+    if output_format not in FORMATS:
+        raise InputError(f"unknown --format {output_format!r} (known: {', '.join(FORMATS.names())})")
+    parsed = read_article(article, published=_parse_date(published))
+    with Checker(
+        store, verifier=verifier, retriever=retriever, top_k=top_k, min_checkworthiness=min_checkworthiness
+    ) as checker:
+        report = checker.check(parsed, progress=_claim_progress())
+    write_output(render(report, output_format), output)
+    if output is not None:
+        summary = report.summary()
+        counts = ", ".join(f"{summary[key]} {key}" for key in summary if key != "claims" and summary[key])
+        typer.echo(f"{summary['claims']} claims checked ({counts or 'none'}); report written to {output}")
+
+
+def _claim_progress() -> ProgressCallback:
+    """A tqdm bar over an article's claims, shown only on a terminal."""
+    from tqdm import tqdm
+
+    bar: tqdm[None] | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc="checking claims", unit="claim", disable=None, leave=False)
+        bar.update(done - bar.n)
+        if done == total:
+            bar.close()
+
+    return update
+
+
+def main() -> None:
+    """Entry point: one line per error, never a traceback (VERACITY_DEBUG=1 shows it)."""
+    try:
+        app(standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        raise SystemExit(exc.exit_code) from None
+    except click.exceptions.Abort:
+        typer.echo("veracity: aborted", err=True)
+        raise SystemExit(130) from None
+    except VeracityError as exc:
+        typer.echo(f"veracity: error: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        typer.echo("veracity: interrupted", err=True)
+        raise SystemExit(130) from None
+    except Exception as exc:
+        if os.environ.get("VERACITY_DEBUG"):
+            raise
+        typer.echo(
+            f"veracity: internal error: {type(exc).__name__}: {exc} (VERACITY_DEBUG=1 shows details)",
+            err=True,
+        )
+        raise SystemExit(70) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""End-to-end tests: the real `veracity` CLI on the bundled example and on generated bad input."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+EXAMPLE_DATE = "2024-08-14"
+
+
+def run_cli(
+    *args: str | Path, stdin: bytes | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "veracity", *map(str, args)]
+    return subprocess.run(
+        command,
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], *fragments: str) -> None:
+    assert result.returncode != 0, result.stdout
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0].lower(), lines[0]
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory: pytest.TempPathFactory, examples_dir: Path) -> Path:
+    store = tmp_path_factory.mktemp("store") / "example"
+    result = run_cli("index", examples_dir / "evidence", "--store", store, "--quiet")
+    assert result.returncode == 0, result.stderr
+    return store
+
+
+@pytest.fixture(scope="module")
+def example_report(example_store: Path, examples_dir: Path) -> dict[str, Any]:
+    result = run_cli(
+        "check", examples_dir / "gaza_talks.txt", "--store", example_store, "--published", EXAMPLE_DATE
+    )
+    assert result.returncode == 0, result.stderr
+    report: dict[str, Any] = json.loads(result.stdout)
+    return report
+
+
+def claims_matching(report: dict[str, Any], *words: str) -> list[dict[str, Any]]:
+    return [c for c in report["claims"] if all(word.lower() in c["text"].lower() for word in words)]
+
+
+def test_reindex_skips_unchanged_files(example_store: Path, examples_dir: Path) -> None:
+    result = run_cli("index", examples_dir / "evidence", "--store", example_store, "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "unchanged" in result.stdout
+
+
+def test_report_follows_the_json_schema(example_report: dict[str, Any]) -> None:
+    assert set(example_report) == {"version", "article", "claims", "summary"}
+    assert set(example_report["article"]) >= {"source", "title", "published", "text"}
+    text = example_report["article"]["text"]
+    assert example_report["claims"], "the example article has check-worthy claims"
+    for claim in example_report["claims"]:
+        assert {"id", "text", "start", "end", "sentence", "speaker", "checkworthiness", "verdict"} <= set(
+            claim
+        )
+        assert claim["verdict"] in {"supported", "refuted", "not_enough_evidence", "conflicting"}
+        assert 0.0 <= claim["confidence"] <= 1.0
+        assert 0.0 <= claim["checkworthiness"] <= 1.0
+        assert claim["reason"]
+        assert 0 <= claim["start"] < claim["end"] <= len(text)
+        assert text[claim["start"] : claim["end"]] in claim["sentence"]
+        for item in claim["evidence"]:
+            assert {"doc_id", "source", "title", "passage", "start", "end", "stance", "score"} <= set(item)
+    assert example_report["summary"]["claims"] == len(example_report["claims"])
+
+
+def test_invented_details_are_refuted_with_a_reason(example_report: dict[str, Any]) -> None:
+    school = claims_matching(example_report, "92")
+    assert school and all(c["verdict"] == "refuted" for c in school), school
+    assert any("93" in c["reason"] or "tabi" in c["reason"].lower() for c in school), school
+    toll = claims_matching(example_report, "2,300")
+    assert toll and all(c["verdict"] == "refuted" for c in toll), toll
+
+
+@pytest.mark.parametrize(
+    "words",
+    [("hamas", "not participate"), ("israel", "delegation"), ("since 2007",)],
+)
+def test_accurate_reporting_is_supported(example_report: dict[str, Any], words: tuple[str, ...]) -> None:
+    matching = claims_matching(example_report, *words)
+    assert matching, [c["text"] for c in example_report["claims"]]
+    assert any(c["verdict"] == "supported" for c in matching), matching
+
+
+def test_markdown_and_html_reports(example_store: Path, examples_dir: Path, tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = run_cli(
+        "check",
+        examples_dir / "gaza_talks.txt",
+        "--store",
+        example_store,
+        "--format",
+        "html",
+        "--output",
+        page,
+    )
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "refuted" in html and "<script src=" not in html
+    markdown = run_cli(
+        "check",
+        "-",
+        "--store",
+        example_store,
+        "--format",
+        "markdown",
+        stdin=b"".join([(examples_dir / "gaza_talks.txt").read_bytes()]),
+    )
+    assert markdown.returncode == 0, markdown.stderr
+    assert "| " in markdown.stdout or "##" in markdown.stdout
+
+
+def test_article_without_checkworthy_claims_gives_an_empty_report(
+    example_store: Path, tmp_path: Path
+) -> None:
+    article = tmp_path / "opinion.txt"
+    article.write_text("What a lovely day it is! Do you think we should go outside?\n", encoding="utf-8")
+    result = run_cli("check", article, "--store", example_store)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["claims"] == [] and report["summary"]["claims"] == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("empty.txt", b"   \n\n", "empty"),
+        ("binary.bin", bytes(range(256)) * 8, "binary"),
+    ],
+)
+def test_bad_articles_get_one_line_errors(
+    example_store: Path, tmp_path: Path, name: str, content: bytes, fragment: str
+) -> None:
+    article = tmp_path / name
+    article.write_bytes(content)
+    assert_clean_error(run_cli("check", article, "--store", example_store), fragment)
+
+
+def test_oversized_article_is_refused(example_store: Path, tmp_path: Path) -> None:
+    article = tmp_path / "huge.txt"
+    sentence = b"The council approved a budget of 5 million dollars on Monday. "
+    article.write_bytes(sentence * (50_000_000 // len(sentence)))
+    assert_clean_error(run_cli("check", article, "--store", example_store), "mb")
+
+
+def test_legacy_encoding_is_detected(example_store: Path, tmp_path: Path) -> None:
+    article = tmp_path / "latin1.txt"
+    article.write_bytes(
+        "Le président a annoncé mercredi que 92 écoles étaient fermées à Genève.".encode("cp1252")
+    )
+    result = run_cli("check", article, "--store", example_store)
+    assert result.returncode == 0, result.stderr
+    assert "président" in json.loads(result.stdout)["article"]["text"]
+
+
+def test_missing_article_and_store(example_store: Path, tmp_path: Path, examples_dir: Path) -> None:
+    assert_clean_error(run_cli("check", tmp_path / "nope.txt", "--store", example_store), "nope.txt")
+    assert_clean_error(
+        run_cli("check", examples_dir / "gaza_talks.txt", "--store", tmp_path / "none"), "store"
+    )
+
+
+def test_corrupt_store_is_reported_and_left_alone(
+    example_store: Path, tmp_path: Path, examples_dir: Path
+) -> None:
+    broken = tmp_path / "broken"
+    shutil.copytree(example_store, broken)
+    databases = sorted(p for p in broken.iterdir() if p.is_file() and p.stat().st_size > 0)
+    target = max(databases, key=lambda p: p.stat().st_size)
+    target.write_bytes(b"this is not a database" * 100)
+    before = target.read_bytes()
+    assert_clean_error(run_cli("check", examples_dir / "gaza_talks.txt", "--store", broken), "store")
+    assert_clean_error(run_cli("index", examples_dir / "evidence", "--store", broken), "store")
+    assert target.read_bytes() == before
+
+
+def test_locked_store_refuses_a_second_writer(
+    example_store: Path, tmp_path: Path, examples_dir: Path
+) -> None:
+    from veracity.store import Store
+
+    locked = tmp_path / "locked"
+    shutil.copytree(example_store, locked)
+    with Store.open(locked):
+        assert_clean_error(run_cli("index", examples_dir / "evidence", "--store", locked), "locked")
+        reader = run_cli("check", examples_dir / "gaza_talks.txt", "--store", locked)
+        assert reader.returncode == 0, reader.stderr
+
+
+def test_bad_option_values(example_store: Path, examples_dir: Path) -> None:
+    article = examples_dir / "gaza_talks.txt"
+    assert_clean_error(
+        run_cli("check", article, "--store", example_store, "--published", "yesterday"), "published"
+    )
+    assert_clean_error(run_cli("check", article, "--store", example_store, "--verifier", "nope"), "verifier")
