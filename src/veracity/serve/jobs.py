@@ -1,0 +1,291 @@
+"""A bounded in-process job queue: N worker threads, each with its own Checker over shared models.
+
+Why one Checker per worker thread: a Checker holds an open store (SQLite handles are tied to the thread
+that opened them) and per-call state in its stages, while the heavy parts (spaCy pipeline, embedder) live
+in one `Resources` that every worker's Checker shares, so models still load once per process. Workers are
+built one after another under a lock, which keeps lazy model loading single-threaded.
+
+Timeouts are cooperative: a job past its deadline is marked failed at once by a watchdog, and the worker
+stops at its next progress report (between claims) and discards what it had.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from veracity.checker import ProgressCallback
+from veracity.errors import VeracityError
+from veracity.serve.db import Job, JobDatabase
+from veracity.types import Article, Report
+
+log = logging.getLogger("veracity.serve")
+
+
+class CheckerLike(Protocol):
+    """What the service needs of a Checker; tests and benchmarks inject light ones."""
+
+    def check(self, article: Article, progress: ProgressCallback | None = None) -> Report: ...
+
+    def close(self) -> None: ...
+
+
+class QueueFullError(Exception):
+    """The bounded queue has no room; the client should retry later (HTTP 429)."""
+
+
+class _Aborted(Exception):
+    """Raised inside a running check when its job was deleted or timed out."""
+
+
+@dataclass
+class _Running:
+    job_id: str
+    attempt: int
+    deadline: float
+    aborted: str | None = None  # why, once decided
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class JobQueue:
+    """Runs checks in the background and keeps the job database in step with what actually happened."""
+
+    def __init__(
+        self,
+        db: JobDatabase,
+        checker_factory: Callable[[], CheckerLike],
+        *,
+        workers: int,
+        capacity: int,
+        timeout_s: float,
+        max_attempts: int = 2,
+        warm_up: bool = True,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        if capacity < 1:
+            raise ValueError("queue capacity must be at least 1")
+        self.db = db
+        self.workers = workers
+        self.capacity = capacity
+        self.timeout_s = timeout_s
+        self.max_attempts = max_attempts
+        self._checker_factory = checker_factory
+        self._warm_up = warm_up
+        self._pending: deque[str] = deque()
+        self._running: dict[str, _Running] = {}
+        self._completion: dict[str, list[Callable[[], object]]] = {}
+        self._cond = threading.Condition()
+        self._build_lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._stopping = False
+        self._stopped = threading.Event()
+        self._generation = 0
+        self._ready = threading.Barrier(workers + 1)
+        self._startup_errors: list[BaseException] = []
+
+    def start(self) -> None:
+        """Recover what a previous process left, then start workers and wait until each has its Checker."""
+        recovery = self.db.recover(self.max_attempts)
+        if recovery.requeued or recovery.failed:
+            log.warning(
+                "recovered %d unfinished checks; %d had used up their attempts and were marked failed",
+                len(recovery.requeued),
+                len(recovery.failed),
+            )
+        with self._cond:
+            for job_id in recovery.requeued:
+                self._pending.append(job_id)
+                self._completion[job_id] = []
+        for index in range(self.workers):
+            thread = threading.Thread(target=self._work, name=f"veracity-worker-{index}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        watchdog = threading.Thread(target=self._watch, name="veracity-watchdog", daemon=True)
+        watchdog.start()
+        self._threads.append(watchdog)
+        self._ready.wait()
+        if self._startup_errors:
+            self.stop(grace_s=0)
+            error = self._startup_errors[0]
+            if isinstance(error, VeracityError):
+                raise error
+            raise RuntimeError(f"a worker could not build its checker: {error}") from error
+
+    def stop(self, grace_s: float = 10.0) -> None:
+        """Let running checks finish for `grace_s`; any still running stay 'running' and re-queue on start."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        self._stopped.set()
+        deadline = time.monotonic() + grace_s
+        for thread in self._threads:
+            thread.join(timeout=max(0.0, deadline - time.monotonic()))
+
+    def submit(self, article: Article, input_kind: str) -> Job:
+        with self._cond:
+            if len(self._pending) >= self.capacity:
+                raise QueueFullError(
+                    f"the check queue is full ({self.capacity} waiting); retry in a few seconds"
+                )
+            job = self.db.create_job(article, input_kind)
+            self._pending.append(job.id)
+            self._completion[job.id] = []
+            self._cond.notify()
+        return job
+
+    def on_done(self, job_id: str, callback: Callable[[], object]) -> bool:
+        """Call `callback` (from a worker thread) once the job has finished, failed or been deleted.
+
+        Returns False, without calling it, when the job is not queued or running here (already over).
+        """
+        with self._cond:
+            callbacks = self._completion.get(job_id)
+            if callbacks is None:
+                return False
+            callbacks.append(callback)
+            return True
+
+    def cancel(self, job_id: str) -> None:
+        """Forget a deleted job: drop it from the queue, or stop it at its next progress report."""
+        with self._cond:
+            if job_id in self._pending:
+                self._pending.remove(job_id)
+                self._signal_done(job_id)
+            running = self._running.get(job_id)
+        if running is not None:
+            with running.lock:
+                running.aborted = running.aborted or "deleted"
+
+    def reload(self) -> None:
+        """The store changed: each worker builds a fresh Checker before its next job."""
+        with self._cond:
+            self._generation += 1
+
+    def stats(self) -> dict[str, int]:
+        with self._cond:
+            return {
+                "workers": self.workers,
+                "alive_workers": sum(1 for t in self._threads[: self.workers] if t.is_alive()),
+                "pending": len(self._pending),
+                "running": len(self._running),
+                "capacity": self.capacity,
+            }
+
+    def _signal_done(self, job_id: str) -> None:
+        for callback in self._completion.pop(job_id, []):
+            callback()
+
+    def _take(self) -> tuple[str, int] | None:
+        with self._cond:
+            while not self._pending and not self._stopping:
+                self._cond.wait()
+            if self._stopping:
+                return None
+            return self._pending.popleft(), self._generation
+
+    def _build_checker(self) -> CheckerLike:
+        with self._build_lock:
+            checker = self._checker_factory()
+            warm_up = getattr(checker, "warm_up", None)
+            if self._warm_up and callable(warm_up):
+                warm_up()
+            return checker
+
+    def _work(self) -> None:
+        try:
+            checker = self._build_checker()
+            generation = self._generation
+        except BaseException as exc:
+            self._startup_errors.append(exc)
+            self._ready.wait()
+            return
+        self._ready.wait()
+        try:
+            while (taken := self._take()) is not None:
+                job_id, current = taken
+                if current != generation:
+                    checker = self._rebuilt(checker)
+                    generation = current
+                self._run(checker, job_id)
+        finally:
+            checker.close()
+
+    def _rebuilt(self, checker: CheckerLike) -> CheckerLike:
+        """A Checker over the changed store; if it cannot be built, the old one serves on (and says so)."""
+        try:
+            fresh = self._build_checker()
+        except Exception:
+            log.exception("could not rebuild a checker after the store changed; keeping the previous one")
+            return checker
+        checker.close()
+        return fresh
+
+    def _run(self, checker: CheckerLike, job_id: str) -> None:
+        running: _Running | None = None
+        try:
+            attempt = self.db.mark_running(job_id)
+            job = self.db.get_job(job_id) if attempt is not None else None
+            if attempt is None or job is None:
+                return
+            running = _Running(job_id, attempt, time.monotonic() + self.timeout_s)
+            with self._cond:
+                self._running[job_id] = running
+            report = checker.check(job.article, progress=self._progress(running))
+            with running.lock:
+                if running.aborted is None:
+                    self.db.finish(job_id, attempt, report.to_dict())
+        except _Aborted:
+            pass
+        except VeracityError as exc:
+            self._fail(running, job_id, str(exc))
+        except Exception as exc:
+            if self._stopping:
+                return
+            log.exception("check %s failed", job_id)
+            self._fail(running, job_id, f"internal error ({type(exc).__name__}): {exc}")
+        finally:
+            with self._cond:
+                self._running.pop(job_id, None)
+                self._signal_done(job_id)
+
+    def _fail(self, running: _Running | None, job_id: str, error: str) -> None:
+        if running is None:
+            self.db.fail(job_id, None, error)
+            return
+        with running.lock:
+            if running.aborted is None:
+                self.db.fail(job_id, running.attempt, error)
+
+    def _progress(self, running: _Running) -> ProgressCallback:
+        def report(done: int, total: int) -> None:
+            with running.lock:
+                if running.aborted is None and time.monotonic() > running.deadline:
+                    running.aborted = self._timeout_message()
+                    self.db.fail(running.job_id, running.attempt, running.aborted)
+                if running.aborted is not None:
+                    raise _Aborted(running.aborted)
+                self.db.set_progress(running.job_id, running.attempt, done, total)
+
+        return report
+
+    def _timeout_message(self) -> str:
+        return f"timed out after {self.timeout_s:g} s; split the article or raise the job timeout"
+
+    def _watch(self) -> None:
+        """Fail overdue jobs promptly, even while their worker is inside one long step."""
+        while not self._stopped.wait(timeout=0.25):
+            with self._cond:
+                overdue = [r for r in self._running.values() if time.monotonic() > r.deadline]
+            for running in overdue:
+                with running.lock:
+                    if running.aborted is None:
+                        running.aborted = self._timeout_message()
+                        self.db.fail(running.job_id, running.attempt, running.aborted)
+                with self._cond:
+                    self._signal_done(running.job_id)

@@ -1,0 +1,83 @@
+"""Request bodies of the HTTP API; their validation messages are what a client sees on a 422."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from veracity.types import VerdictLabel
+
+ExportFormat = Literal["json", "markdown", "claimreview"]
+
+
+class CheckRequest(BaseModel):
+    """An article to check: exactly one of `text`, `html` or `url`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(
+        default=None, description="Plain text (a title and date line at the top are read)."
+    )
+    html: str | None = Field(default=None, description="A web page; boilerplate is dropped.")
+    url: str | None = Field(default=None, description="A public http(s) page for the server to fetch.")
+    title: str | None = Field(default=None, max_length=500)
+    published: date | None = Field(
+        default=None, description="The article's date (YYYY-MM-DD); anchors weekdays and relative dates."
+    )
+
+    @model_validator(mode="after")
+    def one_input(self) -> Self:
+        given = [name for name in ("text", "html", "url") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(
+                "give exactly one of text, html or url" + (f" (got {', '.join(given)})" if given else "")
+            )
+        value = getattr(self, given[0])
+        if not value.strip():
+            raise ValueError(f"{given[0]} is empty")
+        return self
+
+
+class OverrideRequest(BaseModel):
+    """An editor's verdict for one claim, with the note that justifies it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    verdict: VerdictLabel
+    note: str = Field(min_length=1, max_length=4000, description="Why the editor changed the verdict.")
+    editor: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def note_not_blank(self) -> Self:
+        if not self.note.strip():
+            raise ValueError("note is empty: say why the verdict was changed")
+        return self
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(
+        default=None, max_length=500, description="Stable id; derived from the text if absent."
+    )
+    text: str | None = None
+    html: str | None = None
+    title: str | None = Field(default=None, max_length=500)
+    url: str | None = Field(default=None, max_length=2000)
+    published: date | None = None
+
+    @model_validator(mode="after")
+    def one_body(self) -> Self:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of text or html")
+        if not (self.text or self.html or "").strip():
+            raise ValueError("the document is empty")
+        return self
+
+
+class DocumentsRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    documents: list[DocumentIn] = Field(min_length=1, max_length=10_000)
