@@ -118,6 +118,25 @@ def check(
         typer.echo(f"{summary['claims']} claims checked ({counts or 'none'}); report written to {output}")
 
 
+@app.command()
+def serve(
+    store: StoreOption,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="Check worker threads (one Checker each).", min=1)] = 1,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="VERACITY_TOKEN", help="Bearer token required by write endpoints."),
+    ] = None,
+    queue_size: Annotated[int, typer.Option(help="Jobs waiting before POST answers 429.", min=1)] = 64,
+    job_timeout: Annotated[float, typer.Option(help="Seconds before a check job fails.", min=1)] = 300.0,
+) -> None:
+    """Serve the HTTP API and the editors' web page."""
+    from veracity.serve import run_server
+
+    run_server(store, host, port, workers, token, queue_size=queue_size, job_timeout_s=job_timeout)
+
+
 def _claim_progress() -> ProgressCallback:
     """A tqdm bar over an article's claims, shown only on a terminal."""
     from tqdm import tqdm

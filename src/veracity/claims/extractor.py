@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 from veracity.claims.checkworthiness import extract_features
 from veracity.claims.coref import Coreference, resolve_coreference
 from veracity.claims.decompose import Clause, clause_root, decompose
+from veracity.claims.frames import reported_content, without_attribution
 from veracity.claims.sentences import Sentence, split_sentences
 from veracity.claims.speaker import (
     REPORTING_VERBS,
@@ -24,6 +25,7 @@ from veracity.resources import Resources
 from veracity.types import Article, Claim, Slot
 
 MIN_CLAIM_WORDS = 3
+SLOT_BATCH_SIZE = 64
 
 
 class SpacyClaimExtractor:
@@ -75,6 +77,8 @@ class SpacyClaimExtractor:
         speaker: str | None,
         published: date | None,
     ) -> Claim | None:
+        if speaker is not None:
+            clause = without_attribution(reported_content(clause, doc) or clause, doc)
         text = render_claim(clause, doc, coref, times)
         words = [i for i in sorted(clause.own) if not doc[i].is_punct and not doc[i].is_space]
         if len(text.split()) < MIN_CLAIM_WORDS or not words:
@@ -96,11 +100,12 @@ class SpacyClaimExtractor:
     @staticmethod
     def _add_slots(claims: list[Claim], nlp: Language, published: date | None) -> None:
         try:
-            from veracity.slots import extract_slots
+            from veracity.slots import analyze
         except ImportError as exc:
             raise ConfigError(f"the slot extractor is unavailable ({exc}); reinstall veracity") from exc
-        for claim in claims:
-            slots: list[Slot] = extract_slots(claim.text, nlp, reference_date=published)
+        docs = nlp.pipe([claim.text for claim in claims], batch_size=SLOT_BATCH_SIZE)
+        for claim, claim_doc in zip(claims, docs, strict=True):
+            slots: list[Slot] = analyze(claim_doc, reference_date=published).slots
             claim.slots = slots
 
 
