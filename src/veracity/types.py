@@ -191,7 +191,7 @@ class Report:
     version: str = REPORT_SCHEMA_VERSION
 
     def summary(self) -> dict[str, Any]:
-        counts = {label: 0 for label in VERDICTS}
+        counts: dict[str, int] = dict.fromkeys(VERDICTS, 0)
         for checked in self.claims:
             counts[checked.verdict] += 1
         return {"claims": len(self.claims), **counts}
