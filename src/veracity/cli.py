@@ -119,6 +119,38 @@ def check(
 
 
 @app.command()
+def batch(
+    input_path: Annotated[
+        Path, typer.Argument(help="JSONL (or .jsonl.gz): one {id, text|html, title?, published?}.")
+    ],
+    store: StoreOption,
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL of reports, appended; resumable.")],
+    engine: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
+    workers: Annotated[int | None, typer.Option(help="Workers; default one per core.", min=1)] = None,
+    address: Annotated[str | None, typer.Option(help="Ray cluster address to join (engine ray).")] = None,
+    verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Check many articles; re-running after a crash skips those already in the output."""
+    from veracity.batch import run_batch
+
+    result = run_batch(
+        input_path,
+        output,
+        store,
+        engine=engine,
+        workers=workers,
+        address=address,
+        verifier=verifier,
+        progress=not quiet,
+    )
+    typer.echo(
+        f"{result.checked} checked, {result.skipped} already done, {result.errors} errors "
+        f"({result.articles_per_minute:.1f} articles/min, engine {result.engine}); output {result.output_path}"
+    )
+
+
+@app.command()
 def serve(
     store: StoreOption,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
