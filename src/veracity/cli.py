@@ -146,7 +146,8 @@ def batch(
     )
     typer.echo(
         f"{result.checked} checked, {result.skipped} already done, {result.errors} errors "
-        f"({result.articles_per_minute:.1f} articles/min, engine {result.engine}); output {result.output_path}"
+        f"({result.articles_per_minute:.1f} articles/min, {result.engine} engine); "
+        f"output {result.output_path}"
     )
 
 

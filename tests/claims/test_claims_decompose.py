@@ -15,6 +15,7 @@ def test_shared_subject_is_carried_into_second_conjunct(extract) -> None:  # typ
     )
     assert len(claims) == 2
     assert "not participate" in claims[0].text and "indicated" not in claims[0].text
+    # The frame is kept when its content would start with an unresolved pronoun ("They might ...").
     assert claims[1].text.startswith("Hamas indicated")
 
 

@@ -63,7 +63,8 @@ def test_gaza_article_main_claims(extract) -> None:  # type: ignore[no-untyped-d
 
     stayed_out = _find(claims, "Hamas", "not participate")
     assert "the group" not in stayed_out.text
-    assert "Wednesday 14 August 2024" in stayed_out.text
+    assert "announced" not in stayed_out.text and "Wednesday" not in stayed_out.text
+    assert stayed_out.speaker == "A Hamas official"
     strike = _find(claims, "92", "school")
     assert "Sunday 11 August 2024" in strike.text
     casualties = _find(claims, "2,300", "June")
@@ -73,7 +74,7 @@ def test_gaza_article_main_claims(extract) -> None:  # type: ignore[no-untyped-d
     assert "Hamas" in control.text and "militants" not in control.text
     intent = _find(claims, "have to decide if they want to end the war")
     assert intent.checkworthiness < 0.5
-    assert _find(claims, "warned").text.startswith("Sami Abu Zuhri")
+    assert _find(claims, "entering new negotiations").speaker == "Sami Abu Zuhri"
 
     for claim in claims:
         assert 0 <= claim.start < claim.end <= len(text)

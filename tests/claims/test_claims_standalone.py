@@ -21,7 +21,8 @@ def test_pronoun_resolves_to_person_named_with_apposition(extract) -> None:  # t
         "Sami Abu Zuhri, a representative of Hamas, spoke to reporters in Doha. "
         "He warned that new negotiations could fail."
     )
-    assert claims[-1].text.startswith("Sami Abu Zuhri warned")
+    assert claims[-1].text == "New negotiations could fail."
+    assert claims[-1].speaker == "Sami Abu Zuhri"
 
 
 @pytest.mark.slow
@@ -42,10 +43,8 @@ def test_unnamed_official_keeps_its_description(extract) -> None:  # type: ignor
         "An official briefed on the talks said mediators would meet in Cairo. "
         "The official added that the US remained confident about the deal."
     )
-    assert (
-        by_prefix(claims, "An official briefed on the talks added").speaker
-        == "An official briefed on the talks"
-    )
+    # The reporting frame is stripped; the official stays as the speaker of the reported content.
+    assert by_prefix(claims, "The US remained confident").speaker == "An official briefed on the talks"
 
 
 @pytest.mark.slow
@@ -56,7 +55,7 @@ def test_object_pronoun_does_not_corefer_with_its_clause_subject(extract) -> Non
 
 @pytest.mark.slow
 def test_referent_already_named_in_claim_keeps_pronoun(extract) -> None:  # type: ignore[no-untyped-def]
-    claims = extract("Hamas said on Monday that its fighters would keep their positions.")
+    claims = extract("Hamas ordered its fighters on Monday to keep their positions.")
     assert "its fighters" in claims[0].text
 
 

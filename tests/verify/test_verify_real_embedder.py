@@ -46,9 +46,25 @@ def verifier() -> PairVerifier:
             "refuted",
         ),
         (
-            "Manchester United won the FA Cup final on Sunday.",
+            "Manchester United won the FA Cup final in 2023.",
             "Manchester United beat Manchester City in the FA Cup final at Wembley on Saturday 25 May 2024.",
             "refuted",
+        ),
+        (
+            # A day's difference alone is reporting lag or a time zone, never a refutation.
+            "Manchester United won the FA Cup final on Sunday.",
+            "Manchester United beat Manchester City in the FA Cup final at Wembley on Saturday 25 May 2024.",
+            "supported",
+        ),
+        (
+            "The Gaza ceasefire talks took place in Doha.",
+            "Hamas would not participate in the Gaza ceasefire talks in Doha.",
+            "not_enough_evidence",
+        ),
+        (
+            "Hamas have controlled Gaza since 2007.",
+            "It was one of the deadliest single strikes of the war on Hamas in the north of the Gaza Strip.",
+            "not_enough_evidence",
         ),
         (
             "Inflation in Germany eased to 2.2% in August.",

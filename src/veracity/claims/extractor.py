@@ -26,6 +26,9 @@ from veracity.types import Article, Claim, Slot
 
 MIN_CLAIM_WORDS = 3
 SLOT_BATCH_SIZE = 64
+UNRESOLVED_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "these", "those"})
+"""Reported content that would start with one of these keeps its frame: "They might engage" alone says
+nothing checkable, "Hamas indicated they might engage" does."""
 
 
 class SpacyClaimExtractor:
@@ -77,9 +80,12 @@ class SpacyClaimExtractor:
         speaker: str | None,
         published: date | None,
     ) -> Claim | None:
-        if speaker is not None:
-            clause = without_attribution(reported_content(clause, doc) or clause, doc)
         text = render_claim(clause, doc, coref, times)
+        if speaker is not None:
+            content = without_attribution(reported_content(clause, doc) or clause, doc)
+            content_text = render_claim(content, doc, coref, times)
+            if content_text.split(" ", 1)[0].lower() not in UNRESOLVED_PRONOUNS:
+                clause, text = content, content_text
         words = [i for i in sorted(clause.own) if not doc[i].is_punct and not doc[i].is_space]
         if len(text.split()) < MIN_CLAIM_WORDS or not words:
             return None

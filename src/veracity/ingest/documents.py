@@ -16,7 +16,19 @@ from veracity.ingest.header import normalize_text, parse_date, split_header
 from veracity.ingest.parse import TextFormat, parse_text
 from veracity.types import Document
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".jsonl.gz")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (
+    ".txt",
+    ".md",
+    ".markdown",
+    ".html",
+    ".htm",
+    ".jsonl",
+    ".jsonl.gz",
+    ".xml",
+    ".xml.bz2",
+    ".xml.gz",
+)
+WIKI_DUMP_SUFFIXES = (".xml", ".xml.bz2", ".xml.gz")  # MediaWiki exports, streamed page by page
 DEFAULT_MAX_DOCUMENT_BYTES = 50_000_000
 _FILE_FORMATS: dict[str, TextFormat] = {
     ".txt": "text",
@@ -74,6 +86,9 @@ def _file_documents(
     if suffix in (".jsonl", ".jsonl.gz"):
         yield from _jsonl_documents(path, relative, on_error)
         return
+    if suffix in WIKI_DUMP_SUFFIXES:
+        yield from _wiki_documents(path, on_error)
+        return
     fmt = _FILE_FORMATS[suffix or ".txt"]
     try:
         text = decode_bytes(read_limited(path, max_bytes), str(path), html=fmt == "html")
@@ -101,6 +116,15 @@ def _jsonl_documents(path: Path, relative: str, on_error: ErrorHandler | None) -
                 yield document
     except (OSError, EOFError, zlib.error) as exc:
         _report(InputError(f"cannot read {path}: {exc}"), on_error)
+
+
+def _wiki_documents(path: Path, on_error: ErrorHandler | None) -> Iterator[Document]:
+    from veracity.corpus import iter_wiki_dump
+
+    try:
+        yield from iter_wiki_dump(path)
+    except InputError as error:
+        _report(error, on_error)
 
 
 def _record_document(raw: bytes, path: Path, relative: str, line_number: int) -> Document:

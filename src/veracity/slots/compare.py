@@ -18,13 +18,20 @@ from veracity.types import Slot
 Comparison = Literal["match", "mismatch", "unrelated"]
 
 ABOUT_TOLERANCE = 0.08  # "about 93" covers 85-101: reporters round casualty and money figures this much
+OPEN_BOUND_FACTOR = 2.0
+"""How far past its number "more than N" reaches: a reporter with 40,000 deaths writes "more than 40,000",
+not "more than 2,300", so a lower bound is also an order-of-size claim."""
 ROUNDING_TOLERANCE = 0.05  # an unqualified round number ("40,000") is still a rounded figure
 _ISO = re.compile(r"^(\d{4}|XXXX)(?:-(\d{2}))?(?:-(\d{2}))?$")
 
 
 def units_compatible(first: str | None, second: str | None) -> bool:
     """Whether two counted nouns can count the same thing; unknown units are compatible."""
-    if first is None or second is None or first == second:
+    if first == second:
+        return True
+    if {first, second} & {"%", "times"}:
+        return False  # "five times" and "2-1", "6%" and "6 points" count different things
+    if first is None or second is None:
         return True
     special = {"%", "times"} | set(lx.CURRENCY_WORDS.values())
     if first in special or second in special:
@@ -48,7 +55,9 @@ def quantity_range(slot: Slot) -> tuple[float, float]:
         spread = abs(value) * ABOUT_TOLERANCE + 1
         return value - spread, value + spread
     if qualifier in {"more_than", "at_least"}:
-        return value * (1 - ROUNDING_TOLERANCE / 5), math.inf
+        written_in_digits = any(char.isdigit() for char in slot.text)
+        upper = value * OPEN_BOUND_FACTOR + 1 if written_in_digits else math.inf  # "dozens" stays open
+        return value * (1 - ROUNDING_TOLERANCE / 5), upper
     if qualifier in {"less_than", "at_most"}:
         return -math.inf, value * (1 + ROUNDING_TOLERANCE / 5)
     spread = min(_rounding_unit(slot.text, value) / 2, abs(value) * ROUNDING_TOLERANCE)

@@ -4,16 +4,22 @@ SQLite is the source of truth and runs in WAL mode, so readers (the checker, the
 working while one writer indexes. Every batch of documents commits in one transaction that holds whole
 documents only, and a file is marked indexed after its documents; a writer killed at any moment leaves
 a store that opens, and re-running the same `index` finishes the work without redoing committed files.
+
+Large files are streamed: a producer thread reads and splits documents while the main thread embeds and
+writes, with a bounded queue between them. Until a file is finished its documents are referenced under
+a staging origin, and each commit also records how many of the file's documents it has consumed, so a
+killed run over one multi-gigabyte jsonl or wiki dump resumes after the last committed batch.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
+import queue
 import sqlite3
 import sys
 import threading
-from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
@@ -24,7 +30,20 @@ from typing import Any
 import numpy as np
 
 from veracity.errors import ConfigError, InputError, StoreError, VeracityError
-from veracity.store.dense import UNDATED, DenseData, DenseIndex, ExactDenseIndex, load_cache, save_cache
+from veracity.store.dense import (
+    UNDATED,
+    AnnDenseIndex,
+    DenseData,
+    DenseIndex,
+    ExactDenseIndex,
+    hnsw_meta_path,
+    load_cache,
+    load_hnsw,
+    new_hnsw,
+    save_cache,
+    save_hnsw,
+    sync_hnsw,
+)
 from veracity.store.fts import match_expression
 from veracity.store.lock import WriterLock
 from veracity.store.passages import passage_spans
@@ -34,9 +53,14 @@ from veracity.types import Document, Embedder, Passage
 DB_NAME = "evidence.sqlite3"
 LOCK_NAME = "writer.lock"
 DENSE_CACHE_NAME = "dense.npz"
-EMBED_BATCH_PASSAGES = 256
+HNSW_NAME = "dense.hnsw"
+ANN_THRESHOLD = 50_000  # passages; below it exact search is both faster to build and exact
+EMBED_BATCH_PASSAGES = 256  # passages embedded and committed together: a kill loses at most one batch
+PREFETCH_DOCUMENTS = 256  # documents read and split ahead of the embedder; bounds memory
 MAX_QUEUED_ACTIONS = 5000  # also bounds memory when a run only touches or re-links stored documents
 API_ORIGIN_PREFIX = "api:"
+STAGING_SUFFIX = "\x00partial"  # NUL never occurs in a path or doc_id
+RESUME_KEY_PREFIX = "resume:"
 _SQL_CHUNK = 500
 
 DateRange = tuple[date, date]
@@ -51,6 +75,7 @@ class IndexResult:
     unchanged: int = 0
     removed: int = 0
     duplicates: int = 0
+    resumed: int = 0  # documents an interrupted run had already committed, skipped this time
     passages_added: int = 0
     files: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (source, one-line message)
@@ -65,6 +90,8 @@ class IndexResult:
             message = self.errors[0][1]
             more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
             line += f"; {len(self.errors)} skipped: {message}{more}"
+        if self.resumed:
+            line += f"; resumed after {self.resumed} documents committed by an interrupted run"
         return line
 
     def to_dict(self) -> dict[str, Any]:
@@ -74,6 +101,7 @@ class IndexResult:
             "unchanged": self.unchanged,
             "removed": self.removed,
             "duplicates": self.duplicates,
+            "resumed": self.resumed,
             "passages_added": self.passages_added,
             "files": self.files,
             "errors": [{"source": source, "error": message} for source, message in self.errors],
@@ -91,15 +119,74 @@ class _PendingDocument:
 
 
 @dataclass
-class _OriginState:
-    """Per-origin bookkeeping while its documents stream through the batch writer."""
+class _Prepared:
+    """A document with the work that needs no database done, so a producer thread can do it."""
 
-    seen: set[str] = field(default_factory=set)  # content hashes the origin holds now
-    new_doc_ids: list[str] = field(default_factory=list)  # doc_ids whose content was not stored before
+    position: int  # 1-based count of documents read from the origin so far
+    document: Document
+    content_hash: str
+    spans: list[tuple[int, int]]
 
 
 def _content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _prepare(document: Document, position: int = 0) -> _Prepared:
+    return _Prepared(position, document, _content_hash(document.text), passage_spans(document.text))
+
+
+def _staging(origin: str) -> str:
+    return origin + STAGING_SUFFIX
+
+
+def _resume_key(origin: str) -> str:
+    return RESUME_KEY_PREFIX + origin
+
+
+_END = object()
+
+
+def _prefetch(items: Iterator[Any], depth: int = PREFETCH_DOCUMENTS) -> Iterator[Any]:
+    """Run `items` in a thread, at most `depth` ahead, so reading and splitting overlap embedding.
+
+    An exception in the producer is re-raised in the consumer; a consumer that stops early (an error,
+    Ctrl-C) stops the producer at its next item.
+    """
+    buffer: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                buffer.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(_END)
+        except BaseException as exc:  # handed to the consumer, which raises it
+            put(exc)
+
+    worker = threading.Thread(target=produce, name="veracity-index-reader", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = buffer.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=5)
 
 
 def _file_hash(path: Path) -> str:
@@ -133,20 +220,34 @@ def _under(origin: str, root: str) -> bool:
 class Store:
     """An open evidence store; open it with `Store.open`, use it as a context manager."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, lock: WriterLock | None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        connection: sqlite3.Connection,
+        lock: WriterLock | None,
+        ann_threshold: int = ANN_THRESHOLD,
+    ) -> None:
         self.path = path
         self._connection = connection
         self._lock = lock
+        self.ann_threshold = ann_threshold
         self._guard = threading.RLock()
         self._dense: DenseIndex | None = None
         self._dense_generation = -1
 
     # ----------------------------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: Path, *, create: bool = False, read_only: bool = False) -> Store:
-        """Open (or with `create`, make) the store folder at `path`; only one writer at a time."""
+    def open(
+        cls, path: Path, *, create: bool = False, read_only: bool = False, ann_threshold: int = ANN_THRESHOLD
+    ) -> Store:
+        """Open (or with `create`, make) the store folder at `path`; only one writer at a time.
+
+        Dense search is exact below `ann_threshold` passages and uses a persisted HNSW graph above it.
+        """
         if create and read_only:
             raise ConfigError("a store cannot be opened both to create it and read-only")
+        if ann_threshold < 1:
+            raise ConfigError(f"ann_threshold must be at least 1, not {ann_threshold}")
         path = Path(path).expanduser()
         database = path / DB_NAME
         if path.exists() and not path.is_dir():
@@ -170,7 +271,7 @@ class Store:
             if lock is not None:
                 lock.release()
             raise
-        return cls(path, connection, lock)
+        return cls(path, connection, lock, ann_threshold)
 
     @staticmethod
     def _connect(database: Path, *, read_only: bool) -> sqlite3.Connection:
@@ -333,15 +434,16 @@ class Store:
         writer = _BatchWriter(self, embedder, result)
         files = {str(file): file for root in roots for file in _walk(root)}
         known = self._origins_under([str(root) for root in roots])
+        unfinished = self._resume_points_under([str(root) for root in roots])
         total_bytes = sum(_size_or_zero(file) for file in files.values())
         bar = _progress_bar(total_bytes, enabled=progress)
         try:
             for key, file in files.items():
                 result.files += 1
-                self._index_file(key, file, known.get(key), writer, result, iter_documents)
+                self._index_file(key, file, known.get(key), unfinished.get(key), writer, iter_documents)
                 bar.update(_size_or_zero(file))
                 bar.set_postfix(passages=result.passages_added, refresh=False)
-            for origin in known.keys() - files.keys():
+            for origin in (known.keys() | unfinished.keys()) - files.keys():
                 if not Path(origin).exists():
                     writer.remove_origin(origin)
             writer.flush()
@@ -355,10 +457,11 @@ class Store:
         key: str,
         file: Path,
         previous: tuple[float | None, int | None, str, int] | None,
+        unfinished: tuple[str, int] | None,
         writer: _BatchWriter,
-        result: IndexResult,
         iter_documents: Any,
     ) -> None:
+        result = writer.result
         try:
             stat = file.stat()
             if previous is not None and previous[0] == stat.st_mtime and previous[1] == stat.st_size:
@@ -372,12 +475,26 @@ class Store:
             writer.touch_origin(key, stat.st_mtime, stat.st_size)
             result.unchanged += previous[3]
             return
+        skip = 0
+        if unfinished is not None:
+            if unfinished[0] == digest:
+                skip = unfinished[1]
+            else:
+                writer.abandon_origin(key)  # the file changed since the interrupted run
         errors: list[VeracityError] = []
-        documents = 0
+        documents = skip
+        result.resumed += skip
+
+        def prepared() -> Iterator[_Prepared]:
+            for position, document in enumerate(iter_documents(file, on_error=errors.append), start=1):
+                if position > skip:
+                    yield _prepare(_relabel(document, file), position)
+
+        writer.start_origin(key, digest)
         try:
-            for document in iter_documents(file, on_error=errors.append):
+            for item in _prefetch(prepared()):
                 documents += 1
-                writer.add(key, _relabel(document, file), mtime=stat.st_mtime, size=stat.st_size)
+                writer.add(key, item, mtime=stat.st_mtime, size=stat.st_size)
         except (VeracityError, OSError) as exc:
             errors.append(exc if isinstance(exc, VeracityError) else InputError(f"cannot read {file}: {exc}"))
             documents = 0
@@ -398,8 +515,9 @@ class Store:
                 result.errors.append((document.source, f"document {document.doc_id!r} has no text"))
                 continue
             origin = API_ORIGIN_PREFIX + document.doc_id
-            writer.add(origin, document, mtime=None, size=None)
-            writer.finish_origin(origin, None, None, _content_hash(document.text))
+            item = _prepare(document)
+            writer.add(origin, item, mtime=None, size=None)
+            writer.finish_origin(origin, None, None, item.content_hash)
         writer.flush()
         self._refresh_dense_cache()
         return result
@@ -410,7 +528,7 @@ class Store:
         roots = [str(Path(item).expanduser().resolve()) for item in paths]
         result = IndexResult()
         writer = _BatchWriter(self, None, result)
-        for origin in self._origins_under(roots):
+        for origin in self._origins_under(roots).keys() | self._resume_points_under(roots).keys():
             writer.remove_origin(origin)
         writer.flush()
         self._refresh_dense_cache()
@@ -427,6 +545,21 @@ class Store:
             for row in rows
             if any(_under(row[0], root) for root in roots)
         }
+
+    def _resume_points_under(self, roots: Sequence[str]) -> dict[str, tuple[str, int]]:
+        """Files an interrupted run left unfinished: origin -> (file hash, documents committed)."""
+        with self._guard:
+            rows = self._connection.execute(
+                "SELECT key, value FROM meta WHERE key >= ? AND key < ?",
+                (RESUME_KEY_PREFIX, RESUME_KEY_PREFIX[:-1] + chr(ord(RESUME_KEY_PREFIX[-1]) + 1)),
+            ).fetchall()
+        points: dict[str, tuple[str, int]] = {}
+        for key, value in rows:
+            origin = key[len(RESUME_KEY_PREFIX) :]
+            if any(_under(origin, root) for root in roots):
+                record = json.loads(value)
+                points[origin] = (str(record["hash"]), int(record["documents"]))
+        return points
 
     # ----------------------------------------------------------------------------------- reading
     def get_passages(self, ids: Sequence[int]) -> list[Passage]:
@@ -504,17 +637,102 @@ class Store:
                 embedder = self.embedder_name
                 if embedder is None:
                     return None
-                cache = self.path / DENSE_CACHE_NAME
-                data = load_cache(cache, generation, embedder)
-                if data is None:
-                    data = self._read_vectors(embedder)
-                    save_cache(cache, data)
-                self._dense = ExactDenseIndex(data)
-                self._dense_generation = data.generation
+                count = self._connection.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
+                if count >= self.ann_threshold:
+                    self._dense, self._dense_generation = self._ann_index(embedder)
+                    _discard(self.path / DENSE_CACHE_NAME)
+                else:
+                    self._dense, self._dense_generation = self._exact_index(embedder, generation)
+                    _discard(self.path / HNSW_NAME, hnsw_meta_path(self.path / HNSW_NAME))
             return self._dense
 
+    def _exact_index(self, embedder: str, generation: int) -> tuple[DenseIndex, int]:
+        cache = self.path / DENSE_CACHE_NAME
+        data = load_cache(cache, generation, embedder)
+        if data is None:
+            data = self._read_vectors(embedder)
+            save_cache(cache, data)
+        return ExactDenseIndex(data), data.generation
+
+    def _ann_index(self, embedder: str) -> tuple[DenseIndex, int]:
+        """The HNSW graph from memory or disk, caught up with SQLite by adding and removing the difference.
+
+        Only a writer saves the graph (at the end of each write): readers catch up in memory, so a service
+        that reads while a long index runs does not rewrite hundreds of megabytes per commit.
+        """
+        dim = self.embedder_dim or 0
+        path = self.path / HNSW_NAME
+        current = self._dense if isinstance(self._dense, AnnDenseIndex) else None
+        if current is not None:
+            index, built_from = current.index, current.generation
+        else:
+            loaded = load_hnsw(path, embedder, dim)
+            index, built_from = loaded if loaded is not None else (new_hnsw(dim), -1)
+        connection = self._connection
+        connection.execute("BEGIN")
+        try:
+            generation = int(
+                connection.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0]
+            )
+            if generation != built_from:
+                stored = np.fromiter(
+                    (row[0] for row in connection.execute("SELECT passage_id FROM embeddings ORDER BY 1")),
+                    dtype=np.int64,
+                )
+                sync_hnsw(index, stored, self._vector_chunks(dim))
+        finally:
+            connection.execute("COMMIT")
+        if generation != built_from and not self.read_only:
+            save_hnsw(path, index, generation, embedder)
+        ann = AnnDenseIndex(index, generation, embedder, self._published_ordinals, self._vectors_by_id)
+        return ann, generation
+
+    def _vector_chunks(self, dim: int) -> Any:
+        def read(first_id: int, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+            cursor = self._connection.execute(
+                "SELECT passage_id, vector FROM embeddings WHERE passage_id >= ? ORDER BY passage_id",
+                (first_id,),
+            )
+            while rows := cursor.fetchmany(chunk):
+                ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+                vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
+                yield ids, vectors.reshape(len(rows), dim)
+
+        return read
+
+    def _vectors_by_id(self, passage_ids: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Exact vectors of ANN candidates; ids deleted since the graph was searched are left out."""
+        dim = self.embedder_dim or 0
+        rows: list[tuple[int, bytes]] = []
+        unique = list(dict.fromkeys(int(item) for item in passage_ids))
+        with self._guard:
+            for begin in range(0, len(unique), _SQL_CHUNK):
+                chunk = unique[begin : begin + _SQL_CHUNK]
+                marks = ",".join("?" * len(chunk))
+                rows += self._connection.execute(
+                    f"SELECT passage_id, vector FROM embeddings WHERE passage_id IN ({marks})", chunk
+                ).fetchall()
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        vectors = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32).reshape(len(rows), dim)
+        return ids, vectors
+
+    def _published_ordinals(self, passage_ids: Iterable[int]) -> dict[int, int]:
+        """Date ordinals of the passages' documents (UNDATED left out), for filtering ANN candidates."""
+        unique = list(dict.fromkeys(int(item) for item in passage_ids))
+        found: dict[int, int] = {}
+        with self._guard:
+            for begin in range(0, len(unique), _SQL_CHUNK):
+                chunk = unique[begin : begin + _SQL_CHUNK]
+                rows = self._connection.execute(
+                    "SELECT p.id, d.published FROM passages p JOIN documents d ON d.id = p.document_id "
+                    f"WHERE p.id IN ({','.join('?' * len(chunk))}) AND d.published IS NOT NULL",
+                    chunk,
+                ).fetchall()
+                found.update((row[0], date.fromisoformat(row[1]).toordinal()) for row in rows)
+        return found
+
     def _refresh_dense_cache(self) -> None:
-        """Rebuild the cache after a write so the first query of a reader does not pay for it."""
+        """Bring the dense index up to date after a write so the first query of a reader does not pay."""
         if self.embedder_name is not None:
             self._dense_index()
 
@@ -582,6 +800,13 @@ def _split_sql(script: str) -> list[str]:
     return [statement for statement in statements if statement]
 
 
+def _discard(*paths: Path) -> None:
+    """Drop a derived file this store no longer uses (a read-only folder keeps it, harmlessly)."""
+    for path in paths:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
 def _size_or_zero(path: Path) -> int:
     try:
         return path.stat().st_size
@@ -615,7 +840,10 @@ class _BatchWriter:
     """Queues documents, embeds their passages in large batches, commits whole documents only.
 
     Queue order is commit order: an origin is marked indexed (or removed) in the same transaction as,
-    or a later one than, its documents, which is what makes an interrupted run resumable.
+    or a later one than, its documents, which is what makes an interrupted run resumable. While an
+    origin is being read its documents are referenced under its staging origin, and every commit records
+    how far into the origin it got; finishing the origin swaps the staged references in, in SQL, so
+    memory does not grow with the size of a file.
     """
 
     def __init__(self, store: Store, embedder: Embedder | None, result: IndexResult) -> None:
@@ -624,8 +852,10 @@ class _BatchWriter:
         self.result = result
         self.queue: list[tuple[str, Any]] = []
         self.pending_hashes: set[str] = set()
+        self.pending_refs: set[tuple[str, str]] = set()  # (staging origin, content hash) queued
         self.pending_passages = 0
-        self.origins: dict[str, _OriginState] = {}
+        self.progress: dict[str, tuple[str, int]] = {}  # origin -> (file hash, documents read)
+        self.inserted: dict[str, int] = {}  # origin -> documents whose content was new to the store
         self.replaced: set[int] = set()  # rows superseded by a new version of the same doc_id
 
     def _existing(self, content_hash: str) -> tuple[int, set[str]] | None:
@@ -641,33 +871,42 @@ class _BatchWriter:
             ).fetchall()
         return int(row[0]), {ref[0] for ref in refs}
 
-    def add(self, origin: str, document: Document, *, mtime: float | None, size: int | None) -> None:
-        state = self.origins.setdefault(origin, _OriginState())
-        content_hash = _content_hash(document.text)
-        if content_hash in state.seen:
+    def start_origin(self, origin: str, digest: str) -> None:
+        self.progress[origin] = (digest, 0)
+
+    def add(self, origin: str, item: _Prepared, *, mtime: float | None, size: int | None) -> None:
+        if origin in self.progress:
+            self.progress[origin] = (self.progress[origin][0], item.position)
+        staging = _staging(origin)
+        content_hash = item.content_hash
+        if (staging, content_hash) in self.pending_refs:
             self.result.duplicates += 1
             return
-        state.seen.add(content_hash)
         existing = self._existing(content_hash)
+        if existing is not None and staging in existing[1]:
+            self.result.duplicates += 1  # repeated inside this origin
+            return
+        self.pending_refs.add((staging, content_hash))
         if existing is not None or content_hash in self.pending_hashes:
             if existing is not None and origin in existing[1]:
                 self.result.unchanged += 1
             else:
                 self.result.duplicates += 1
-                self.queue.append(("ref", (origin, content_hash)))
-                self._flush_if_long()
+            self.queue.append(("ref", (staging, content_hash)))
+            self._flush_if_long()
             return
-        spans = passage_spans(document.text)
         self.pending_hashes.add(content_hash)
-        state.new_doc_ids.append(document.doc_id)
-        self.queue.append(("doc", _PendingDocument(origin, document, content_hash, spans, mtime, size)))
-        self.pending_passages += len(spans)
+        self.inserted[origin] = self.inserted.get(origin, 0) + 1
+        self.queue.append(
+            ("doc", _PendingDocument(origin, item.document, content_hash, item.spans, mtime, size))
+        )
+        self.pending_passages += len(item.spans)
         if self.pending_passages >= EMBED_BATCH_PASSAGES:
             self.flush()
 
     def finish_origin(self, origin: str, mtime: float | None, size: int | None, digest: str) -> None:
-        state = self.origins.pop(origin, _OriginState())
-        self.queue.append(("finish", (origin, mtime, size, digest, state)))
+        self.progress.pop(origin, None)
+        self.queue.append(("finish", (origin, mtime, size, digest, self.inserted.pop(origin, 0))))
         self._flush_if_long()
 
     def touch_origin(self, origin: str, mtime: float, size: int) -> None:
@@ -675,7 +914,13 @@ class _BatchWriter:
         self._flush_if_long()
 
     def forget_origin(self, origin: str) -> None:
-        self.origins.pop(origin, None)
+        """Nothing readable came out of the origin: keep what is stored (and any resume point) as it is."""
+        self.progress.pop(origin, None)
+        self.inserted.pop(origin, None)
+
+    def abandon_origin(self, origin: str) -> None:
+        """Drop what an interrupted run staged for a file that has changed since."""
+        self.queue.append(("abandon", origin))
 
     def remove_origin(self, origin: str) -> None:
         self.queue.append(("remove", origin))
@@ -686,7 +931,7 @@ class _BatchWriter:
             self.flush()
 
     def flush(self) -> None:
-        if not self.queue:
+        if not self.queue and not self.progress:
             return
         documents = [item for kind, item in self.queue if kind == "doc"]
         texts = [doc.document.text[start:end] for doc in documents for start, end in doc.spans]
@@ -716,13 +961,27 @@ class _BatchWriter:
                     orphan_candidates |= self._finish(connection, *item)
                 elif kind == "touch":
                     connection.execute("UPDATE origins SET mtime = ?, size = ? WHERE origin = ?", item)
+                elif kind == "abandon":
+                    orphan_candidates |= self._drop_refs(connection, _staging(item))
+                    connection.execute("DELETE FROM meta WHERE key = ?", (_resume_key(item),))
                 else:
-                    orphan_candidates |= self._drop_refs(connection, item, keep=set())
+                    orphan_candidates |= self._drop_refs(connection, item)
+                    orphan_candidates |= self._drop_refs(connection, _staging(item))
+                    connection.execute("DELETE FROM meta WHERE key = ?", (_resume_key(item),))
                     connection.execute("DELETE FROM origins WHERE origin = ?", (item,))
+            connection.executemany(
+                "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                [
+                    (_resume_key(origin), json.dumps({"hash": digest, "documents": position}))
+                    for origin, (digest, position) in self.progress.items()
+                    if position > 0
+                ],
+            )
             self._delete_orphans(connection, orphan_candidates)
         self.replaced.clear()
         self.queue.clear()
         self.pending_hashes.clear()
+        self.pending_refs.clear()
         self.pending_passages = 0
 
     @staticmethod
@@ -752,7 +1011,8 @@ class _BatchWriter:
         )
         document_id = int(cursor.lastrowid or 0)
         connection.execute(
-            "INSERT INTO document_refs(origin, document_id) VALUES (?, ?)", (pending.origin, document_id)
+            "INSERT INTO document_refs(origin, document_id) VALUES (?, ?)",
+            (_staging(pending.origin), document_id),
         )
         for (start, end), vector in zip(pending.spans, vectors, strict=True):
             passage = connection.execute(
@@ -773,44 +1033,53 @@ class _BatchWriter:
         mtime: float | None,
         size: int | None,
         digest: str,
-        state: _OriginState,
+        inserted: int,
     ) -> set[int]:
-        keep: set[int] = set()
-        for content_hash in state.seen:
-            document_id = self._document_id(connection, content_hash)
-            if document_id is not None:
-                keep.add(document_id)
-        stale = self._drop_refs(connection, origin, keep=keep)
-        # A stale document whose doc_id comes back with new content was updated, not removed.
-        new_doc_ids = Counter(state.new_doc_ids)
+        """Swap the staged references in; a dropped document whose doc_id is still there was updated."""
+        staging = _staging(origin)
+        not_staged = (
+            "FROM document_refs WHERE origin = ? AND document_id NOT IN "
+            "(SELECT document_id FROM document_refs WHERE origin = ?)"
+        )
+        stale = {row[0] for row in connection.execute(f"SELECT document_id {not_staged}", (origin, staging))}
+        connection.execute(f"DELETE {not_staged}", (origin, staging))
+        connection.execute(
+            "INSERT OR IGNORE INTO document_refs(origin, document_id) "
+            "SELECT ?, document_id FROM document_refs WHERE origin = ?",
+            (origin, staging),
+        )
+        connection.execute("DELETE FROM document_refs WHERE origin = ?", (staging,))
+        connection.execute("DELETE FROM meta WHERE key = ?", (_resume_key(origin),))
+        updated = 0
         for document_id in sorted(stale):
-            doc_id = connection.execute(
-                "SELECT doc_id FROM documents WHERE id = ?", (document_id,)
-            ).fetchone()[0]
-            if new_doc_ids[doc_id] > 0:
-                new_doc_ids[doc_id] -= 1
+            still_there = connection.execute(
+                "SELECT 1 FROM documents old JOIN documents d ON d.doc_id = old.doc_id "
+                "JOIN document_refs r ON r.document_id = d.id WHERE old.id = ? AND r.origin = ? LIMIT 1",
+                (document_id, origin),
+            ).fetchone()
+            if still_there and updated < inserted:
+                updated += 1
                 self.replaced.add(document_id)
-                self.result.updated += 1
-        self.result.added += sum(new_doc_ids.values())
+        self.result.updated += updated
+        self.result.added += inserted - updated
+        kept = connection.execute(
+            "SELECT COUNT(*) FROM document_refs WHERE origin = ?", (origin,)
+        ).fetchone()[0]
         connection.execute(
             "INSERT OR REPLACE INTO origins(origin, mtime, size, content_hash, documents, indexed_at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (origin, mtime, size, digest, len(keep), datetime.now(UTC).isoformat(timespec="seconds")),
+            (origin, mtime, size, digest, kept, datetime.now(UTC).isoformat(timespec="seconds")),
         )
         return stale
 
     @staticmethod
-    def _drop_refs(connection: sqlite3.Connection, origin: str, *, keep: set[int]) -> set[int]:
+    def _drop_refs(connection: sqlite3.Connection, origin: str) -> set[int]:
         held = {
             row[0]
             for row in connection.execute("SELECT document_id FROM document_refs WHERE origin = ?", (origin,))
         }
-        stale = held - keep
-        connection.executemany(
-            "DELETE FROM document_refs WHERE origin = ? AND document_id = ?",
-            [(origin, document_id) for document_id in stale],
-        )
-        return stale
+        connection.execute("DELETE FROM document_refs WHERE origin = ?", (origin,))
+        return held
 
     def _delete_orphans(self, connection: sqlite3.Connection, candidates: set[int]) -> None:
         for document_id in candidates:

@@ -1,124 +1,171 @@
-"""The "align" judge: is the passage about the claim's event, and do their details agree?
+"""The "align" judge: does the best-aligned evidence sentence state the claim's core, and do details agree?
 
-Aboutness comes from embedding similarity (claim vs passage and vs each passage sentence, also with the
-claim's details masked out, so a wrong number does not hide that the event is the same) and from overlap of
-the claim's core words and names. Agreement comes from typed slots (`veracity.slots`). Only a passage that
-is clearly about the same event can refute; a passage that merely shares a name stays neutral.
+Support is strict, because a false "supported" misleads more than "not enough evidence": the best evidence
+sentence must be semantically close to the claim, must contain the claim's predicate and its arguments
+(as lemmas or close synonyms by embedding), the passage must cover most of the claim's content words, and
+no checked detail may differ. Refutation needs the passage to be about the claim's event (similarity with
+the claim's details masked out, plus shared core words) and a clear mismatch of a detail or a negation of
+the same predicate. Everything else is neutral.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from veracity.resources import Resources
 from veracity.slots import SlotAnalysis, analyze, normalize_name
 from veracity.slots import lexicon as lx
 from veracity.types import Embedder
 from veracity.verify.base import EvidencePair, PairJudgement
-from veracity.verify.consistency import Consistency, check_consistency, describe_mismatch, matched_details
+from veracity.verify.cache import ANALYSIS_CACHE_SIZE, CachingEmbedder, LRUCache
+from veracity.verify.consistency import (
+    Consistency,
+    WordSimilarity,
+    check_consistency,
+    describe_mismatch,
+    predicate_of,
+)
 
 _MASKED_KINDS = {"quantity", "date", "weekday", "relative_time", "place"}
 _CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ"}
-_CORE_DEPS = {"nsubj", "nsubjpass", "dobj", "pobj", "attr", "ROOT", "xcomp", "ccomp", "compound", "agent"}
+_PRUNED_DEPS = {"appos", "acl", "relcl", "advcl", "parataxis"}
+_ARGUMENT_DEPS = {"nsubj", "nsubjpass", "dobj", "attr", "agent", "pobj", "dative", "oprd", "acomp"}
 
-# Aboutness is a weighted mix; the weights favour the embedding, which sees paraphrases the lemmas miss.
-SIMILARITY_WEIGHT = 0.6
-CORE_WEIGHT = 0.25
-ENTITY_WEIGHT = 0.15
-SAME_EVENT_CENTER = 0.5  # aboutness at which a passage is as likely about the claim's event as not
-SAME_EVENT_SPREAD = 0.06
-PARAPHRASE_DISCOUNT = 0.15
-MISSING_NAMES_PENALTY = 0.1
-REGION_MARGIN = 0.08  # sentences this close to the best one count as aligned with the claim
+SUPPORT_SIMILARITY = 0.58
+"""Cosine (MiniLM) between the claim and its best evidence sentence below which the sentence is taken not to
+state the claim. Paraphrases of one fact score 0.65-0.9; sentences that only share names score 0.3-0.55."""
+PARAPHRASE_SIMILARITY = 0.7
+"""Sentence cosine at which the evidence is a paraphrase: its predicate may use other words ("would not
+send negotiators" for "would not participate"), as long as both or neither are negated."""
+CLOSE_PARAPHRASE_SIMILARITY = 0.8
+"""Sentence cosine at which the evidence restates the claim in other words ("would not take part in the Doha
+round" / "would not participate in the talks in Qatar"); word coverage is then not required, but details
+and negation must still agree."""
+SUPPORT_CORE_COVERAGE = 0.6
+"""Share of the claim's predicate and argument words the best sentences must contain (lemma or synonym)."""
+SUPPORT_CONTENT_COVERAGE = 0.6
+"""Share of all the claim's content words the passage must contain: the rest of the claim must be there."""
+SYNONYM_SIMILARITY = 0.48
+"""Word-level cosine at which two lemmas count as the same word ("control" ~ "govern" 0.49). MiniLM also
+rates antonyms near 0.5, so synonyms only ever help coverage together with sentence-level similarity."""
+REFUTE_ABOUTNESS = 0.55
+"""Aboutness (masked similarity mixed with core-word overlap) at which a passage that shares a specific
+detail with the claim (a number, a name, a facility) is taken to report the claim's event."""
+UNANCHORED_REFUTE_ABOUTNESS = 0.7
+"""Without a shared specific detail, only a passage this close can refute: a strike on another date at
+another place that shares only the region is another strike, not a contradiction."""
+DATE_REFUTE_CORE_COVERAGE = 0.8
+"""A date alone refutes only when the passage has (nearly) all of the claim's predicate and arguments: the
+same teams, the same verb. Otherwise a different date most likely means a different event."""
+ABOUTNESS_SPREAD = 0.06
+MASKED_WEIGHT = 0.7
+CORE_WEIGHT = 0.3
+REGION_MARGIN = 0.06  # sentences this close to the best one count as aligned with the claim
+QUOTE_LIMIT = 180
 
 
 @dataclass(frozen=True)
 class Alignment:
-    similarity: float  # best cosine: claim vs passage or one passage sentence
+    similarity: float  # best cosine: claim vs one evidence sentence (plain or both sides masked)
     masked_similarity: float  # the same with numbers, dates and places masked on both sides
-    core_overlap: float  # share of the claim's subject / predicate / object lemmas found in the passage
-    entity_overlap: float  # share of the claim's names found in the passage
+    core_coverage: float  # share of the claim's predicate and argument words in the aligned sentences
+    content_coverage: float  # share of all the claim's content words in the passage
+    predicate_found: bool  # the claim's main predicate (or a synonym) is in the aligned sentences
     best_sentence: int
     region: frozenset[int]
-
-    names_missing: bool = False  # the claim names people, places or bodies and the passage has none of them
+    missing: tuple[str, ...] = ()  # the claim's core words the aligned sentences lack
 
     @property
     def aboutness(self) -> float:
-        semantic = max(self.similarity, self.masked_similarity)
-        mixed = (
-            SIMILARITY_WEIGHT * semantic
-            + CORE_WEIGHT * self.core_overlap
-            + ENTITY_WEIGHT * self.entity_overlap
-        )
-        # A close paraphrase can share no words at all; a strong embedding match alone still counts.
-        score = max(mixed, semantic - PARAPHRASE_DISCOUNT)
-        return score - MISSING_NAMES_PENALTY if self.names_missing else score
+        return MASKED_WEIGHT * max(self.masked_similarity, self.similarity) + CORE_WEIGHT * self.core_coverage
 
     @property
     def same_event(self) -> float:
         """Probability-like belief that the passage reports the claim's event or fact."""
-        return 1.0 / (1.0 + math.exp(-(self.aboutness - SAME_EVENT_CENTER) / SAME_EVENT_SPREAD))
+        return 1.0 / (1.0 + math.exp(-(self.aboutness - REFUTE_ABOUTNESS) / ABOUTNESS_SPREAD))
+
+    @property
+    def states_claim(self) -> bool:
+        if self.similarity >= CLOSE_PARAPHRASE_SIMILARITY:
+            return True
+        return (
+            self.similarity >= SUPPORT_SIMILARITY
+            and (self.predicate_found or self.similarity >= PARAPHRASE_SIMILARITY)
+            and self.core_coverage >= SUPPORT_CORE_COVERAGE
+            and self.content_coverage >= SUPPORT_CONTENT_COVERAGE
+        )
 
 
 class AlignJudge:
-    """Embedding alignment plus slot consistency; deterministic for a given embedder and spaCy model."""
+    """Embedding alignment plus slot consistency; deterministic for a given embedder and spaCy model.
+
+    Parses and vectors are cached per text across calls, so an article's claims, which mostly retrieve
+    the same passages, parse and embed each passage once.
+    """
 
     name = "align"
 
     def __init__(self, nlp: Language, embedder: Embedder) -> None:
         self.nlp = nlp
-        self.embedder = embedder
+        self.embedder = embedder if isinstance(embedder, CachingEmbedder) else CachingEmbedder(embedder)
+        self._analyses: LRUCache[tuple[str, date | None], SlotAnalysis] = LRUCache(ANALYSIS_CACHE_SIZE)
 
     def judge_many(self, pairs: Sequence[EvidencePair]) -> list[PairJudgement]:
-        claims = self._analyses({(pair.claim, pair.claim_date) for pair in pairs})
-        evidences = self._analyses({(pair.evidence, pair.evidence_date) for pair in pairs})
-        vectors = self._embed_all(claims, evidences)
+        keys = [(pair.claim, pair.claim_date) for pair in pairs] + [
+            (pair.evidence, pair.evidence_date) for pair in pairs
+        ]
+        analyses = self._analyses.get_many(keys, self._analyze)
+        texts: list[str] = []
+        for analysis in analyses.values():
+            texts.extend(_texts_to_embed(analysis))
+        ordered = [text for text in dict.fromkeys(texts) if text.strip()]
+        matrix = self.embedder.embed(ordered) if ordered else np.zeros((0, self.embedder.dim))
+        vectors = {text: matrix[row] for row, text in enumerate(ordered)}
+        words = WordSimilarity(vectors)
         return [
             self._judge(
-                claims[(pair.claim, pair.claim_date)], evidences[(pair.evidence, pair.evidence_date)], vectors
+                analyses[(pair.claim, pair.claim_date)],
+                analyses[(pair.evidence, pair.evidence_date)],
+                vectors,
+                words,
             )
             for pair in pairs
         ]
 
-    def _analyses(self, keys: set[tuple[str, date | None]]) -> dict[tuple[str, date | None], SlotAnalysis]:
-        ordered = sorted(keys, key=lambda key: (key[0], key[1] or date.min))
-        docs = self.nlp.pipe([text for text, _ in ordered])
-        return {key: analyze(doc, reference_date=key[1]) for key, doc in zip(ordered, docs, strict=True)}
-
-    def _embed_all(
-        self,
-        claims: dict[tuple[str, date | None], SlotAnalysis],
-        evidences: dict[tuple[str, date | None], SlotAnalysis],
-    ) -> dict[str, np.ndarray]:
-        texts: set[str] = set()
-        for analysis in [*claims.values(), *evidences.values()]:
-            texts.add(analysis.text)
-            texts.add(masked_text(analysis))
-            for sent in analysis.doc.sents:
-                texts.add(sent.text)
-                texts.add(masked_text(analysis, sent.start_char, sent.end_char))
-        ordered = sorted(text for text in texts if text.strip())
-        if not ordered:
-            return {}
-        matrix = self.embedder.embed(ordered)
-        return {text: matrix[row] for row, text in enumerate(ordered)}
+    def _analyze(self, keys: list[tuple[str, date | None]]) -> list[SlotAnalysis]:
+        docs = self.nlp.pipe([text for text, _ in keys])
+        return [analyze(doc, reference_date=key[1]) for key, doc in zip(keys, docs, strict=True)]
 
     def _judge(
-        self, claim: SlotAnalysis, evidence: SlotAnalysis, vectors: dict[str, np.ndarray]
+        self,
+        claim: SlotAnalysis,
+        evidence: SlotAnalysis,
+        vectors: dict[str, np.ndarray],
+        words: WordSimilarity,
     ) -> PairJudgement:
         if not evidence.text.strip():
             return PairJudgement.from_scores(0.0, 0.0, "the evidence passage is empty")
-        alignment = align(claim, evidence, vectors)
-        consistency = check_consistency(claim, evidence, alignment.region)
+        alignment = align(claim, evidence, vectors, words)
+        consistency = check_consistency(claim, evidence, alignment.region, words)
         return decide(claim, evidence, alignment, consistency)
+
+
+def _texts_to_embed(analysis: SlotAnalysis) -> list[str]:
+    texts = [analysis.text, masked_text(analysis)]
+    for sent in analysis.doc.sents:
+        texts.append(sent.text)
+        texts.append(masked_text(analysis, sent.start_char, sent.end_char))
+        texts.append(pruned_text(sent))
+    texts.extend(_lemma(token) for token in analysis.doc if _is_content(token))
+    return texts
 
 
 def masked_text(analysis: SlotAnalysis, start: int = 0, end: int | None = None) -> str:
@@ -133,15 +180,29 @@ def masked_text(analysis: SlotAnalysis, start: int = 0, end: int | None = None) 
         first = analysis.doc.char_span(slot.start, slot.end, alignment_mode="expand")
         if first is None:
             continue
-        if slot.kind == "place" and not (first.start > 0 and analysis.doc[first.start - 1].pos_ == "ADP"):
+        after_preposition = first.start > 0 and analysis.doc[first.start - 1].pos_ == "ADP"
+        if slot.kind == "place" and not after_preposition:
             continue  # a place that is the subject ("Israel sent ...") is part of what the claim is about
-        mask_start = slot.start
-        if first.start > 0 and analysis.doc[first.start - 1].pos_ == "ADP":
-            mask_start = max(cursor, analysis.doc[first.start - 1].idx)
+        mask_start = max(cursor, analysis.doc[first.start - 1].idx) if after_preposition else slot.start
         pieces.append(analysis.text[cursor:mask_start])
         cursor = slot.end
     pieces.append(analysis.text[cursor:end])
     return " ".join("".join(pieces).split())
+
+
+def pruned_text(sent: Span) -> str:
+    """The sentence without modifiers that add other facts (appositions, participles, relative and adverbial
+    clauses), so "Israel sent a delegation led by the head of the Mossad, David Barnea" embeds as the fact
+    it states about its subject."""
+    dropped = {
+        token.i
+        for child in sent
+        if child.dep_ in _PRUNED_DEPS and child.i != sent.root.i
+        for token in child.subtree
+    }
+    kept = [token for token in sent if token.i not in dropped]
+    text = "".join(token.text_with_ws for token in kept)
+    return re.sub(r"\s*[,;]\s*([,;.!?])", r"\1", text).strip(" ,;")
 
 
 def _cosine(vectors: dict[str, np.ndarray], first: str, second: str) -> float:
@@ -150,114 +211,143 @@ def _cosine(vectors: dict[str, np.ndarray], first: str, second: str) -> float:
     return float(np.dot(vectors[first], vectors[second]))
 
 
-def _content_lemmas(doc: Doc, *, core_only: bool) -> set[str]:
-    lemmas = set()
-    for token in doc:
-        lemma = token.lemma_.lower()
-        if token.pos_ not in _CONTENT_POS or token.is_stop or lemma in lx.LIGHT_VERBS or token.like_num:
-            continue
-        if token.ent_type_ in {"DATE", "TIME", "CARDINAL"}:
-            continue
-        if core_only and token.dep_ not in _CORE_DEPS:
-            continue
-        lemmas.add(normalize_name(lemma) if token.pos_ == "PROPN" else lemma)
-    return lemmas
+def _lemma(token: Token) -> str:
+    lemma = token.lemma_.lower()
+    return normalize_name(token.text) if token.pos_ == "PROPN" else lemma
 
 
-def _evidence_vocabulary(doc: Doc) -> set[str]:
-    words = set()
-    for token in doc:
-        words.add(token.lemma_.lower())
-        words.add(token.lower_)
-        if token.pos_ == "PROPN":
-            words.add(normalize_name(token.text))
-    return words
-
-
-def align(claim: SlotAnalysis, evidence: SlotAnalysis, vectors: dict[str, np.ndarray]) -> Alignment:
-    claim_text, claim_masked = claim.text, masked_text(claim)
-    sentences = list(evidence.doc.sents)
-    sentence_scores = []
-    masked_scores = []
-    for sent in sentences:
-        sentence_scores.append(_cosine(vectors, claim_text, sent.text))
-        masked_scores.append(
-            _cosine(vectors, claim_masked, masked_text(evidence, sent.start_char, sent.end_char))
-        )
-    whole = _cosine(vectors, claim_text, evidence.text)
-    whole_masked = _cosine(vectors, claim_masked, masked_text(evidence))
-    combined = [max(plain, masked) for plain, masked in zip(sentence_scores, masked_scores, strict=True)]
-    best = int(np.argmax(combined)) if combined else 0
-    region = (
-        frozenset(index for index, score in enumerate(combined) if score >= combined[best] - REGION_MARGIN)
-        if combined
-        else frozenset()
+def _is_content(token: Token) -> bool:
+    lemma = token.lemma_.lower()
+    return (
+        token.pos_ in _CONTENT_POS
+        and not token.is_stop
+        and lemma not in lx.LIGHT_VERBS
+        and not token.like_num
+        and token.ent_type_ not in {"DATE", "TIME", "CARDINAL", "ORDINAL"}
+        and lemma not in lx.WEEKDAYS
+        and lemma not in lx.MONTHS
     )
 
-    vocabulary = _evidence_vocabulary(evidence.doc)
-    core = _content_lemmas(claim.doc, core_only=True) or _content_lemmas(claim.doc, core_only=False)
-    core_overlap = len(core & vocabulary) / len(core) if core else 0.0
-    names = {
-        info.slot.normalized
-        for info in claim.of_kind("person", "organization", "place", "event")
-        if info.slot.normalized
+
+def _core_tokens(doc: Doc) -> list[Token]:
+    """The main predicate of each sentence and the heads of its arguments (subject, object, prepositional)."""
+    core: list[Token] = []
+    for sent in doc.sents:
+        predicate = predicate_of(sent)
+        core.append(predicate)
+        for token in predicate.subtree:
+            if token.dep_ in _ARGUMENT_DEPS and _argument_of(token, predicate):
+                core.append(token)
+                core.extend(child for child in token.children if child.dep_ == "compound")
+    return [token for token in dict.fromkeys(core) if _is_content(token)]
+
+
+def _argument_of(token: Token, predicate: Token) -> bool:
+    """Directly governed by the predicate, through at most a preposition or a verb chain (xcomp, aux)."""
+    node = token.head
+    for _ in range(3):
+        if node.i == predicate.i:
+            return True
+        if node.dep_ not in {"prep", "xcomp", "aux", "auxpass", "agent", "dative"}:
+            return False
+        node = node.head
+    return False
+
+
+def align(
+    claim: SlotAnalysis, evidence: SlotAnalysis, vectors: dict[str, np.ndarray], words: WordSimilarity
+) -> Alignment:
+    claim_masked = masked_text(claim)
+    sentences = list(evidence.doc.sents)
+    plain = [_cosine(vectors, claim.text, sent.text) for sent in sentences]
+    masked = [
+        _cosine(vectors, claim_masked, masked_text(evidence, sent.start_char, sent.end_char))
+        for sent in sentences
+    ]
+    pruned = [_cosine(vectors, claim.text, pruned_text(sent)) for sent in sentences]
+    combined = [max(a, b, c) for a, b, c in zip(plain, masked, pruned, strict=True)]
+    best = int(np.argmax(combined)) if combined else 0
+    region = frozenset(i for i, score in enumerate(combined) if score >= combined[best] - REGION_MARGIN)
+
+    region_lemmas = {
+        _lemma(token) for number in region for token in sentences[number] if _is_content(token)
+    } | {token.lower_ for number in region for token in sentences[number]}
+    passage_lemmas = {_lemma(token) for token in evidence.doc if _is_content(token)} | {
+        token.lower_ for token in evidence.doc
     }
-    evidence_words = set(normalize_name(evidence.text).split())
-    found = sum(_name_found(name, evidence_words) for name in names)
-    entity_overlap = found / len(names) if names else core_overlap
+    core = _core_tokens(claim.doc)
+    content = [token for token in claim.doc if _is_content(token)]
+    core_found = [words.found(_lemma(token), region_lemmas) for token in core]
+    content_found = [words.found(_lemma(token), passage_lemmas) for token in content]
+    predicate = predicate_of(next(iter(claim.doc.sents))) if claim.text.strip() else None
+    predicate_found = (
+        predicate is None or not _is_content(predicate) or words.found(_lemma(predicate), region_lemmas)
+    )
     return Alignment(
-        similarity=max([whole, *sentence_scores]),
-        masked_similarity=max([whole_masked, *masked_scores]),
-        core_overlap=core_overlap,
-        entity_overlap=entity_overlap,
+        similarity=max(combined, default=0.0),
+        masked_similarity=max(masked, default=0.0),
+        core_coverage=sum(core_found) / len(core) if core else 1.0,
+        content_coverage=sum(content_found) / len(content) if content else 1.0,
+        predicate_found=predicate_found,
         best_sentence=best,
         region=region,
-        names_missing=bool(names) and found == 0,
+        missing=tuple(
+            dict.fromkeys(token.text for token, ok in zip(core, core_found, strict=True) if not ok)
+        ),
     )
-
-
-def _name_found(name: str, words: set[str]) -> bool:
-    """All of a name's words occur, allowing demonyms: "Germany" ~ "German", "Israel" ~ "Israeli"."""
-    return all(any(_same_stem(token, word) for word in words) for token in name.split())
-
-
-def _same_stem(first: str, second: str) -> bool:
-    if first == second:
-        return True
-    shorter, longer = sorted((first, second), key=len)
-    return len(shorter) >= 4 and len(longer) - len(shorter) <= 3 and longer.startswith(shorter[:-1])
 
 
 def decide(
     claim: SlotAnalysis, evidence: SlotAnalysis, alignment: Alignment, consistency: Consistency
 ) -> PairJudgement:
     same_event = alignment.same_event
-    best_sentence = list(evidence.doc.sents)[alignment.best_sentence].text.strip() if evidence.text else ""
-    if consistency.contradicts and same_event >= 0.5:
-        strong = len(consistency.strong_mismatches)
-        severity = min(1.0, 0.75 + 0.25 * (strong - 1)) if strong else 0.8
-        reason = f'{describe_mismatch(consistency, evidence)} ("{_clip(best_sentence)}")'
-        return PairJudgement.from_scores(0.05 * same_event, same_event * severity, reason)
-    coverage = consistency.coverage
-    weak = len(consistency.weak_mismatches)
-    supported = 0.0 if consistency.contradicts else same_event * (0.55 + 0.45 * coverage) * (0.7**weak)
-    if supported >= 0.5:
-        details = matched_details(consistency)
-        agreed = f"agrees on {', '.join(details)}: " if details else ""
-        return PairJudgement.from_scores(supported, 0.0, f'evidence {agreed}"{_clip(best_sentence)}"')
-    missing = [f.claim.slot.text for f in consistency.findings if f.outcome != "match"]
-    if same_event < 0.5:
-        reason = f"the passage is about something else (alignment {alignment.aboutness:.2f})"
-    else:
-        reason = "the passage is related but does not state the claim"
+    sentences = list(evidence.doc.sents)
+    best_sentence = sentences[alignment.best_sentence] if sentences else None
+    threshold = REFUTE_ABOUTNESS if consistency.anchored else UNANCHORED_REFUTE_ABOUTNESS
+    dates_only = consistency.polarity_flip is None and all(
+        f.kind in {"date", "weekday"} for f in consistency.strong_mismatches
+    )
+    same_happening = not dates_only or alignment.core_coverage >= DATE_REFUTE_CORE_COVERAGE
+    if consistency.contradicts and alignment.aboutness >= threshold and same_happening:
+        closeness = min(1.0, (alignment.aboutness - threshold) / 0.25)
+        refuted = (0.6 + 0.3 * closeness + 0.05 * min(2, len(consistency.strong_mismatches))) * same_event
+        return PairJudgement.from_scores(0.0, refuted, describe_mismatch(consistency, evidence))
+    if (
+        alignment.states_claim
+        and not consistency.contradicts
+        and consistency.details_confirmed
+        and consistency.polarity_agrees
+    ):
+        margin = min(1.0, (alignment.similarity - SUPPORT_SIMILARITY) / (1.0 - SUPPORT_SIMILARITY))
+        supported = (0.6 + 0.3 * margin + 0.1 * alignment.core_coverage) * (
+            0.85 ** len(consistency.weak_mismatches)
+        )
+        reason = f'evidence states: "{_quote(best_sentence)}"' if best_sentence is not None else ""
+        if consistency.weak_mismatches:
+            reason += f" ({describe_mismatch(consistency, evidence)})"
+        return PairJudgement.from_scores(supported, 0.0, reason)
+    return PairJudgement.from_scores(0.0, 0.0, _neutral_reason(alignment, consistency))
+
+
+def _neutral_reason(alignment: Alignment, consistency: Consistency) -> str:
+    if alignment.similarity < SUPPORT_SIMILARITY / 1.5 and alignment.core_coverage < 0.5:
+        return "the passage is about something else"
+    missing = list(alignment.missing)
+    missing += [f.claim.slot.text for f in consistency.findings if f.outcome != "match" and f.required]
+    if consistency.contradicts:
+        return f"a related passage, but not clearly about the same event ({describe_mismatch(consistency, None)})"
     if missing:
-        reason += f"; it does not confirm: {', '.join(dict.fromkeys(missing))}"
-    return PairJudgement.from_scores(supported, 0.0, reason)
+        return f"the passage does not state: {', '.join(dict.fromkeys(missing))}"
+    return "the passage is related but does not state the claim"
 
 
-def _clip(text: str, limit: int = 220) -> str:
+def _quote(sentence: Span) -> str:
+    """The evidence sentence without its side facts (or the whole sentence when pruning leaves too little)."""
+    text = pruned_text(sentence)
+    if len(text.split()) < 4:
+        text = sentence.text
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
 
 
 def create_align_judge(resources: Resources) -> AlignJudge:
