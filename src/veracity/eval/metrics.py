@@ -1,0 +1,50 @@
+"""Classification metrics for verifier evaluation, kept dependency-free (scikit-learn is not a dependency)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from veracity.eval.datasets import GOLD_LABELS
+
+
+def balanced_accuracy_supported(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    """Mean recall of "supported" and "not supported" (the LLM-AggreFact convention), as a fraction.
+
+    A data set whose gold labels hold only one of the two sides scores the recall of that side alone.
+    """
+    _check_lengths(gold, predicted)
+    recalls = []
+    for positive in (True, False):
+        rows = [
+            p == "supported" for g, p in zip(gold, predicted, strict=True) if (g == "supported") == positive
+        ]
+        if rows:
+            recalls.append(sum(hit == positive for hit in rows) / len(rows))
+    return sum(recalls) / len(recalls) if recalls else 0.0
+
+
+def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = GOLD_LABELS) -> float:
+    """3-way macro-F1 over the labels that occur in the gold data or the predictions.
+
+    A label absent from both is left out rather than counted as a perfect or a zero F1.
+    """
+    _check_lengths(gold, predicted)
+    scores = []
+    for label in labels:
+        true_positive = sum(g == label and p == label for g, p in zip(gold, predicted, strict=True))
+        gold_count = sum(g == label for g in gold)
+        predicted_count = sum(p == label for p in predicted)
+        if gold_count == 0 and predicted_count == 0:
+            continue
+        scores.append(2 * true_positive / (gold_count + predicted_count))
+    return sum(scores) / len(scores) if scores else 0.0
+
+
+def accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:
+    _check_lengths(gold, predicted)
+    return sum(g == p for g, p in zip(gold, predicted, strict=True)) / len(gold) if gold else 0.0
+
+
+def _check_lengths(gold: Sequence[str], predicted: Sequence[str]) -> None:
+    if len(gold) != len(predicted):
+        raise ValueError(f"{len(gold)} gold labels but {len(predicted)} predictions")

@@ -1,0 +1,85 @@
+"""What `veracity eval` prints: a table, or one JSON object per data set; the CLI only parses options."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from veracity.errors import InputError
+from veracity.eval.harness import EvalResult, Task, average, run_eval
+
+
+def format_table(results: Sequence[EvalResult]) -> str:
+    """A Markdown table; extra task metrics (recall@k, coverage) get their own columns."""
+    extra = sorted({name for result in results for name in result.metrics})
+    header = ["data set", "split", "verifier", "n", "balanced acc.", "macro-F1", "pairs/s", *extra]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for result in results:
+        cells = [
+            result.dataset,
+            result.split,
+            result.verifier,
+            str(result.n),
+            _fmt(result.balanced_accuracy),
+            _fmt(result.macro_f1),
+            f"{result.pairs_per_second:.1f}",
+            *(_fmt(result.metrics.get(name)) for name in extra),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if value >= 2 and float(value).is_integer() else f"{value:.3f}"
+
+
+def eval_command(
+    verifier: str = "align",
+    dataset: str | None = None,
+    split: str = "test",
+    task: Task = "verify",
+    data_dir: Path | None = None,
+    limit: int | None = None,
+    pairs: Path | None = None,
+    seed: int = 13,
+    top_k: int = 6,
+    as_json: bool = False,
+    verifier_options: Sequence[str] = (),
+    out: TextIO | None = None,
+) -> list[EvalResult]:
+    """Runs `veracity eval` and prints its output; `verifier_options` are "key=value" strings."""
+    out = out or sys.stdout
+    options = {}
+    for item in verifier_options:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise InputError(f"verifier option {item!r} must look like key=value")
+        options[key.strip()] = value.strip()
+    results = run_eval(
+        verifier,
+        dataset,
+        split,
+        task,
+        data_dir,
+        limit,
+        pairs_file=pairs,
+        seed=seed,
+        top_k=top_k,
+        verifier_options=options,
+    )
+    if as_json:
+        for result in results:
+            out.write(json.dumps(result.to_dict()) + "\n")
+    else:
+        shown = (
+            [*results, average(results, verifier, split)]
+            if len(results) > 1 and task == "verify"
+            else results
+        )
+        out.write(format_table(shown) + "\n")
+    return results
