@@ -27,7 +27,7 @@ lint: setup
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: EXTRAS = dev
+test: EXTRAS = dev,ray,llm,hf
 test: lint
 	$(BIN)/pytest
 

@@ -11,7 +11,7 @@ import sys
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import click
 import typer
@@ -116,6 +116,50 @@ def check(
         summary = report.summary()
         counts = ", ".join(f"{summary[key]} {key}" for key in summary if key != "claims" and summary[key])
         typer.echo(f"{summary['claims']} claims checked ({counts or 'none'}); report written to {output}")
+
+
+@app.command(name="eval")
+def evaluate(
+    verifier: Annotated[str, typer.Option(help="Verifier back-end to measure.")] = "align",
+    dataset: Annotated[
+        str | None, typer.Option(help="Data set name, comma-separated names, or 'all'.")
+    ] = None,
+    split: Annotated[str, typer.Option(help="train, dev or test.")] = "test",
+    task: Annotated[str, typer.Option(help="verify, end-to-end or claims.")] = "verify",
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Data sets folder (default $VERACITY_DATA_DIR, else ../shared/datasets)."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option(help="Seeded sample of N pairs per data set.", min=1)] = None,
+    pairs: Annotated[Path | None, typer.Option(help="Generic JSONL of {id, claim, evidence, label}.")] = None,
+    seed: Annotated[int, typer.Option(help="Sampling seed.")] = 13,
+    top_k: Annotated[int, typer.Option(help="Passages per claim (end-to-end task).", min=1)] = 6,
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per data set.")] = False,
+    verifier_option: Annotated[
+        list[str] | None, typer.Option(help="key=value passed to the verifier; repeatable.")
+    ] = None,
+) -> None:
+    """Measure a verifier on the shared data sets or on your own pairs file."""
+    from typing import get_args
+
+    from veracity.eval.harness import Task
+    from veracity.eval.report import eval_command
+
+    if task not in get_args(Task):
+        raise InputError(f"unknown --task {task!r} (known: {', '.join(get_args(Task))})")
+    eval_command(
+        verifier=verifier,
+        dataset=dataset,
+        split=split,
+        task=cast(Task, task),
+        data_dir=data_dir,
+        limit=limit,
+        pairs=pairs,
+        seed=seed,
+        top_k=top_k,
+        as_json=as_json,
+        verifier_options=verifier_option or (),
+    )
 
 
 @app.command()
