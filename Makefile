@@ -3,31 +3,34 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= .store/example
-EXTRAS ?= dev
+TEST_EXTRAS := dev,ray,llm,hf
 
-.PHONY: example test lint setup clean
+.PHONY: example test lint clean
 
-$(VENV)/.installed-$(EXTRAS): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[$(EXTRAS)]'
+
+# One stamp per install profile, so `make test` after `make example` still installs the test extras.
+$(VENV)/.installed-example: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
 	touch $@
 
-setup: $(VENV)/.installed-$(EXTRAS)
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[$(TEST_EXTRAS)]'
+	touch $@
 
-example: EXTRAS = dev
-example: setup
+example: $(VENV)/.installed-example
 	$(BIN)/veracity index examples/evidence --store $(STORE)
 	$(BIN)/veracity check examples/gaza_talks.txt --store $(STORE) --published 2024-08-14 \
 		--format html --output out/gaza_talks.html
 	$(BIN)/veracity check examples/gaza_talks.txt --store $(STORE) --published 2024-08-14 --format markdown
 
-lint: setup
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: EXTRAS = dev,ray,llm,hf
 test: lint
 	$(BIN)/pytest
 

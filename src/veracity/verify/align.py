@@ -335,7 +335,8 @@ def _neutral_reason(alignment: Alignment, consistency: Consistency) -> str:
     missing = list(alignment.missing)
     missing += [f.claim.slot.text for f in consistency.findings if f.outcome != "match" and f.required]
     if consistency.contradicts:
-        return f"a related passage, but not clearly about the same event ({describe_mismatch(consistency, None)})"
+        detail = describe_mismatch(consistency, None)
+        return f"a related passage, but not clearly about the same event ({detail})"
     if missing:
         return f"the passage does not state: {', '.join(dict.fromkeys(missing))}"
     return "the passage is related but does not state the claim"

@@ -539,7 +539,8 @@ def describe_mismatch(consistency: Consistency, evidence: SlotAnalysis | None = 
     evidence_side = _side([info for f in ordered for info in f.evidence], evidence)
     claim_side = _side([f.claim for f in ordered], consistency.claim)
     label = _join_words(kinds)
-    text = f"{label} {'differs' if len(kinds) == 1 else 'differ'}: evidence: {evidence_side}; claim: {claim_side}"
+    verb = "differs" if len(kinds) == 1 else "differ"
+    text = f"{label} {verb}: evidence: {evidence_side}; claim: {claim_side}"
     if flip is not None:
         text += f"; evidence says {flip.evidence_phrase!r} where the claim says {flip.claim_phrase!r}"
     return text
