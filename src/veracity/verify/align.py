@@ -53,9 +53,6 @@ SUPPORT_CORE_COVERAGE = 0.6
 """Share of the claim's predicate and argument words the best sentences must contain (lemma or synonym)."""
 SUPPORT_CONTENT_COVERAGE = 0.6
 """Share of all the claim's content words the passage must contain: the rest of the claim must be there."""
-SYNONYM_SIMILARITY = 0.48
-"""Word-level cosine at which two lemmas count as the same word ("control" ~ "govern" 0.49). MiniLM also
-rates antonyms near 0.5, so synonyms only ever help coverage together with sentence-level similarity."""
 REFUTE_ABOUTNESS = 0.55
 """Aboutness (masked similarity mixed with core-word overlap) at which a passage that shares a specific
 detail with the claim (a number, a name, a facility) is taken to report the claim's event."""
@@ -82,6 +79,7 @@ class Alignment:
     best_sentence: int
     region: frozenset[int]
     missing: tuple[str, ...] = ()  # the claim's core words the aligned sentences lack
+    subject_found: bool = True  # every word of the claim's subject name is in the aligned sentences
 
     @property
     def aboutness(self) -> float:
@@ -122,7 +120,10 @@ class AlignJudge:
         keys = [(pair.claim, pair.claim_date) for pair in pairs] + [
             (pair.evidence, pair.evidence_date) for pair in pairs
         ]
-        analyses = self._analyses.get_many(keys, self._analyze)
+        titles: list[tuple[str, date | None]] = [
+            (pair.evidence_title, None) for pair in pairs if pair.evidence_title
+        ]
+        analyses = self._analyses.get_many(keys + titles, self._analyze)
         texts: list[str] = []
         for analysis in analyses.values():
             texts.extend(_texts_to_embed(analysis))
@@ -136,6 +137,7 @@ class AlignJudge:
                 analyses[(pair.evidence, pair.evidence_date)],
                 vectors,
                 words,
+                analyses[(pair.evidence_title, None)] if pair.evidence_title else None,
             )
             for pair in pairs
         ]
@@ -150,10 +152,11 @@ class AlignJudge:
         evidence: SlotAnalysis,
         vectors: dict[str, np.ndarray],
         words: WordSimilarity,
+        title: SlotAnalysis | None = None,
     ) -> PairJudgement:
         if not evidence.text.strip():
             return PairJudgement.from_scores(0.0, 0.0, "the evidence passage is empty")
-        alignment = align(claim, evidence, vectors, words)
+        alignment = align(claim, evidence, vectors, words, title)
         consistency = check_consistency(claim, evidence, alignment.region, words)
         return decide(claim, evidence, alignment, consistency)
 
@@ -254,9 +257,34 @@ def _argument_of(token: Token, predicate: Token) -> bool:
     return False
 
 
+def _found(token: Token, vocabulary: set[str], words: WordSimilarity) -> bool:
+    """Names must be written the same ("Riverside" is not "Lakeside"); other words may be synonyms."""
+    if token.pos_ == "PROPN":
+        return _lemma(token) in vocabulary
+    return words.found(_lemma(token), vocabulary)
+
+
+def _subject_words(predicate: Token) -> list[Token]:
+    node = predicate
+    for _ in range(3):
+        subject = next((child for child in node.children if child.dep_ in {"nsubj", "nsubjpass"}), None)
+        if subject is not None:
+            parts = [subject, *(child for child in subject.children if child.dep_ == "compound")]
+            return [token for token in parts if _is_content(token)]
+        if node.head.i == node.i:
+            break
+        node = node.head
+    return []
+
+
 def align(
-    claim: SlotAnalysis, evidence: SlotAnalysis, vectors: dict[str, np.ndarray], words: WordSimilarity
+    claim: SlotAnalysis,
+    evidence: SlotAnalysis,
+    vectors: dict[str, np.ndarray],
+    words: WordSimilarity,
+    title: SlotAnalysis | None = None,
 ) -> Alignment:
+    """How well the passage's best sentences (read under the document's title) state the claim."""
     claim_masked = masked_text(claim)
     sentences = list(evidence.doc.sents)
     plain = [_cosine(vectors, claim.text, sent.text) for sent in sentences]
@@ -275,15 +303,21 @@ def align(
     passage_lemmas = {_lemma(token) for token in evidence.doc if _is_content(token)} | {
         token.lower_ for token in evidence.doc
     }
+    if title is not None:
+        title_lemmas = {_lemma(token) for token in title.doc if _is_content(token)}
+        region_lemmas |= title_lemmas
+        passage_lemmas |= title_lemmas
     core = _core_tokens(claim.doc)
     content = [token for token in claim.doc if _is_content(token)]
-    core_found = [words.found(_lemma(token), region_lemmas) for token in core]
-    content_found = [words.found(_lemma(token), passage_lemmas) for token in content]
+    core_found = [_found(token, region_lemmas, words) for token in core]
+    content_found = [_found(token, passage_lemmas, words) for token in content]
     predicate = predicate_of(next(iter(claim.doc.sents))) if claim.text.strip() else None
     predicate_found = (
         predicate is None or not _is_content(predicate) or words.found(_lemma(predicate), region_lemmas)
     )
+    subject = _subject_words(predicate) if predicate is not None else []
     return Alignment(
+        subject_found=all(_found(token, region_lemmas, words) for token in subject),
         similarity=max(combined, default=0.0),
         masked_similarity=max(masked, default=0.0),
         core_coverage=sum(core_found) / len(core) if core else 1.0,
@@ -307,7 +341,9 @@ def decide(
     dates_only = consistency.polarity_flip is None and all(
         f.kind in {"date", "weekday"} for f in consistency.strong_mismatches
     )
-    same_happening = not dates_only or alignment.core_coverage >= DATE_REFUTE_CORE_COVERAGE
+    same_happening = not dates_only or (
+        alignment.core_coverage >= DATE_REFUTE_CORE_COVERAGE and alignment.subject_found
+    )
     if consistency.contradicts and alignment.aboutness >= threshold and same_happening:
         closeness = min(1.0, (alignment.aboutness - threshold) / 0.25)
         refuted = (0.6 + 0.3 * closeness + 0.05 * min(2, len(consistency.strong_mismatches))) * same_event
@@ -343,11 +379,11 @@ def _neutral_reason(alignment: Alignment, consistency: Consistency) -> str:
 
 
 def _quote(sentence: Span) -> str:
-    """The evidence sentence without its side facts (or the whole sentence when pruning leaves too little)."""
-    text = pruned_text(sentence)
-    if len(text.split()) < 4:
-        text = sentence.text
-    text = " ".join(text.split())
+    """The evidence sentence; a long one without its side facts, so the quote stays readable."""
+    text = " ".join(sentence.text.split())
+    if len(text) > QUOTE_LIMIT:
+        pruned = " ".join(pruned_text(sentence).split())
+        text = pruned if len(pruned.split()) >= 4 else text
     return text if len(text) <= QUOTE_LIMIT else text[: QUOTE_LIMIT - 1].rsplit(" ", 1)[0] + "…"
 
 

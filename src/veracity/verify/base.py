@@ -31,6 +31,7 @@ class EvidencePair:
     evidence: str
     claim_date: date | None = None
     evidence_date: date | None = None
+    evidence_title: str | None = None  # the document's title: what every sentence of the passage is about
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class PairVerifier:
                 evidence=passage.text,
                 claim_date=claim.time_frame,
                 evidence_date=passage.published,
+                evidence_title=passage.title,
             )
             for passage in passages
         ]

@@ -291,6 +291,17 @@ def _counted_names(info: SlotInfo, analysis: SlotAnalysis) -> set[str]:
     }
 
 
+def _counted_group_present(info: SlotInfo, other: SlotInfo, evidence: SlotAnalysis) -> bool:
+    """ "67 Israelis" is compared with an evidence count of no stated unit ("40,005 dead") only when the
+    evidence sentence speaks of that group at all."""
+    unit = info.slot.unit
+    if unit is None or other.slot.unit is not None or unit in lx.GENERIC_PERSON_UNITS:
+        return True
+    sentence = list(evidence.doc.sents)[other.sentence]
+    stem = unit[:5].lower()
+    return any(token.lower_.startswith(stem) for token in sentence)
+
+
 def _same_counted_names(info: SlotInfo, claim: SlotAnalysis, other: SlotInfo, evidence: SlotAnalysis) -> bool:
     """ "12 moons of Jupiter" and "62 moons of Saturn" count different things."""
     mine, theirs = _counted_names(info, claim), _counted_names(other, evidence)
@@ -348,7 +359,9 @@ def _find(
         candidates = [
             other
             for other in candidates
-            if _same_period(claim, evidence, other) and _same_counted_names(info, claim, other, evidence)
+            if _same_period(claim, evidence, other)
+            and _same_counted_names(info, claim, other, evidence)
+            and _counted_group_present(info, other, evidence)
         ]
     matches: list[SlotInfo] = []
     mismatches: list[SlotInfo] = []
