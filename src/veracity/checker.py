@@ -30,6 +30,7 @@ class Checker:
         verifier: str = "align",
         top_k: int = 6,
         min_checkworthiness: float = 0.5,
+        window_days: int | None = None,
     ) -> None:
         from veracity.claims import EXTRACTORS
         from veracity.retrieve import RETRIEVERS
@@ -41,7 +42,9 @@ class Checker:
         self.top_k = top_k
         self.min_checkworthiness = min_checkworthiness
         self.extractor: ClaimExtractor = EXTRACTORS.create(extractor, resources=self.resources)
-        self.retriever: Retriever = RETRIEVERS.create(retriever, store=self.store, resources=self.resources)
+        self.retriever: Retriever = RETRIEVERS.create(
+            retriever, store=self.store, resources=self.resources, window_days=window_days
+        )
         self.verifier: Verifier = VERIFIERS.create(verifier, resources=self.resources)
 
     def warm_up(self) -> None:

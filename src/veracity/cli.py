@@ -95,6 +95,12 @@ def check(
     verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
     retriever: Annotated[str, typer.Option(help="Retriever back-end.")] = "hybrid",
     top_k: Annotated[int, typer.Option(help="Passages retrieved per claim.", min=1, max=50)] = 6,
+    window_days: Annotated[
+        int | None,
+        typer.Option(
+            help="Only evidence published within N days of --published (undated always passes).", min=0
+        ),
+    ] = None,
     min_checkworthiness: Annotated[
         float, typer.Option(help="Claims scoring below this are not checked.", min=0.0, max=1.0)
     ] = 0.5,
@@ -108,7 +114,12 @@ def check(
         raise InputError(f"unknown --format {output_format!r} (known: {', '.join(FORMATS.names())})")
     parsed = read_article(article, published=_parse_date(published))
     with Checker(
-        store, verifier=verifier, retriever=retriever, top_k=top_k, min_checkworthiness=min_checkworthiness
+        store,
+        verifier=verifier,
+        retriever=retriever,
+        top_k=top_k,
+        min_checkworthiness=min_checkworthiness,
+        window_days=window_days,
     ) as checker:
         report = checker.check(parsed, progress=_claim_progress())
     write_output(render(report, output_format), output)

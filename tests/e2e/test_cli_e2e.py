@@ -162,7 +162,7 @@ def test_oversized_article_is_refused(example_store: Path, tmp_path: Path) -> No
     article = tmp_path / "huge.txt"
     sentence = b"The council approved a budget of 5 million dollars on Monday. "
     article.write_bytes(sentence * (50_000_000 // len(sentence)))
-    assert_clean_error(run_cli("check", article, "--store", example_store), "mb")
+    assert_clean_error(run_cli("check", article, "--store", example_store), "limit")
 
 
 def test_legacy_encoding_is_detected(example_store: Path, tmp_path: Path) -> None:

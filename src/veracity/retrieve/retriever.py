@@ -21,7 +21,8 @@ from veracity.types import Claim, Passage
 
 Mode = Literal["hybrid", "bm25", "dense"]
 MODES: tuple[Mode, ...] = ("hybrid", "bm25", "dense")
-DEFAULT_WINDOW_DAYS = 60
+DEFAULT_WINDOW_DAYS: int | None = None
+"""No date filter unless asked: background facts ("controlled Gaza since 2007") live in old documents."""
 RRF_K = 60  # the constant of Cormack et al. (2009): damps the weight of the very top ranks
 _QUERY_SLOT_KINDS = frozenset({"person", "organization", "place", "event", "quantity", "date", "weekday"})
 
@@ -51,8 +52,8 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[int]], rrf_k: int = RRF_K
 class StoreRetriever:
     """Retrieves from an open `Store`; the embedder is taken from `resources` only when dense search runs.
 
-    `window_days` keeps documents published within that many days of the article date (`around`);
-    undated documents, such as encyclopaedia pages, always pass.
+    `window_days`, when set, keeps documents published within that many days of the article date
+    (`around`); undated documents, such as encyclopaedia pages, always pass.
     """
 
     def __init__(
