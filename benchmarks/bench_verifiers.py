@@ -15,7 +15,6 @@ from pathlib import Path
 
 import numpy as np
 
-from veracity.eval.baselines import EmbedThresholdJudge
 from veracity.eval.chunking import chunk_evidence
 from veracity.eval.datasets import load_pairs
 from veracity.eval.harness import average, run_eval
@@ -23,6 +22,7 @@ from veracity.eval.metrics import balanced_accuracy_supported
 from veracity.eval.report import format_table
 from veracity.resources import Resources
 from veracity.verify.base import EvidencePair
+from veracity.verify.baselines import EmbedThresholdJudge
 
 DATASETS = "wice,check_covid,factcheck_gpt"
 VERIFIERS = "align,builtin,embed-threshold,slots-only"

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-import veracity.eval.baselines
-import veracity.verify.hf
-import veracity.verify.llm  # noqa: F401
 from veracity.errors import ConfigError
 from veracity.verify import VERIFIERS
 

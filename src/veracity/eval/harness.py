@@ -72,10 +72,6 @@ def label_probabilities(judgement: object) -> dict[str, float]:
 
 
 def build_verifier(name: str, resources: Resources, **options: object) -> Any:
-    """Builds a registered verifier; importing the optional back-ends registers them."""
-    import veracity.eval.baselines
-    import veracity.verify.hf
-    import veracity.verify.llm  # noqa: F401
     from veracity.verify import VERIFIERS
 
     return VERIFIERS.create(name, resources=resources, **options)

@@ -31,3 +31,6 @@ __all__ = [
     "PairVerifier",
     "aggregate",
 ]
+
+# Back-ends in their own modules register themselves on import; their heavy dependencies load lazily.
+from veracity.verify import baselines, hf, llm  # noqa: E402, F401
