@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STORE ?= .store/example
-TEST_EXTRAS := dev,ray,llm,hf
+TEST_EXTRAS := dev,ray,llm,hf,train
 
 .PHONY: example test lint clean
 

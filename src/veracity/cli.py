@@ -174,6 +174,30 @@ def evaluate(
 
 
 @app.command()
+def train(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the model, tokenizer and calibration.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option(help="Data sets folder (default $VERACITY_DATA_DIR, else ../shared/datasets)."),
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed for sampling, synthetic edits and initialisation.")] = 13,
+    minutes: Annotated[float, typer.Option(help="Budget for the training loop.", min=1.0)] = 60.0,
+) -> None:
+    """Train the builtin verifier from the shared data sets (needs the `train` extra: torch, transformers)."""
+    from veracity.eval.datasets import resolve_data_dir
+    from veracity.train import train_model
+
+    result = train_model(
+        resolve_data_dir(data_dir), out, seed, minutes, progress=lambda line: typer.echo(line, err=True)
+    )
+    dev = ", ".join(f"{name} {value:.3f}" for name, value in result.dev_balanced_accuracy.items())
+    typer.echo(
+        f"model written to {result.model_path} ({result.model_megabytes:.1f} MB); "
+        f"dev balanced accuracy: {dev}"
+    )
+
+
+@app.command()
 def batch(
     input_path: Annotated[
         Path, typer.Argument(help="JSONL (or .jsonl.gz): one {id, text|html, title?, published?}.")

@@ -33,4 +33,4 @@ __all__ = [
 ]
 
 # Back-ends in their own modules register themselves on import; their heavy dependencies load lazily.
-from veracity.verify import baselines, hf, llm  # noqa: E402, F401
+from veracity.verify import baselines, builtin, hf, llm  # noqa: E402, F401

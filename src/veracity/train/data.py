@@ -1,0 +1,194 @@
+"""Training and calibration pairs from the shared data sets whose licences allow commercial use.
+
+Only train/dev material is read here: Check-COVID train (training) and dev (calibration), the WiCE dev
+split divided by claim (`wice_dev_split`), Factcheck-GPT documents of the eval harness's train and dev
+splits (`veracity.eval.datasets.hash_split`, by document), VitaminC, SNLI dev and FIB-XSum.
+Test splits are never opened.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import random
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from veracity.errors import InputError
+from veracity.eval.datasets import Split, iter_factcheck_documents
+from veracity.train.evidence import evidence_window, select_evidence, split_sentences
+from veracity.train.pairs import Pair, PairLabel
+from veracity.train.splits import wice_dev_split
+
+_CHECK_COVID: dict[str, PairLabel] = {
+    "SUPPORT": "supported",
+    "REFUTE": "refuted",
+    "NOTENOUGHINFO": "not_enough_evidence",
+}
+_VITAMINC: dict[str, PairLabel] = {
+    "SUPPORTS": "supported",
+    "REFUTES": "refuted",
+    "NOT ENOUGH INFO": "not_enough_evidence",
+}
+_SNLI: dict[str, PairLabel] = {
+    "entailment": "supported",
+    "contradiction": "refuted",
+    "neutral": "not_enough_evidence",
+}
+_WICE: dict[str, PairLabel] = {
+    "supported": "supported",
+    "partially_supported": "not_enough_evidence",
+    "not_supported": "not_enough_evidence",
+}
+_FACTCHECK_STANCE: dict[str, PairLabel] = {
+    "completely-support": "supported",
+    "refute": "refuted",
+    "irrelevant": "not_enough_evidence",
+}
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    if not path.is_file():
+        raise InputError(f"data file {path} is missing: point --data-dir at the shared datasets folder")
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            if line.strip():
+                yield json.loads(line)
+
+
+def check_covid_pairs(data_dir: Path, split: str) -> list[Pair]:
+    """Evidence is the annotated sentences, or for NEI rows the abstract window the claim overlaps most."""
+    root = data_dir / "check_covid"
+    corpus = {row["cord_id"]: row["abstract"] for row in read_jsonl(root / "corpus.json")}
+    pairs: list[Pair] = []
+    for row in read_jsonl(root / split / f"covidCheck_{split}_composed+extracted.json"):
+        abstract = corpus.get(row["cord_id"], [])
+        indices = sorted({item["sent_index"] for item in row.get("evidence_set", [])})
+        gold = [abstract[i] for i in indices if i < len(abstract)]
+        evidence = evidence_window(row["claim"], gold) if gold else select_evidence(row["claim"], abstract)
+        if evidence:
+            pairs.append(Pair(evidence, row["claim"].strip(), _CHECK_COVID[row["label"]], "check_covid"))
+    return pairs
+
+
+def check_covid_documents(data_dir: Path, split: str) -> list[list[str]]:
+    """Abstracts cited by `split` claims only, so that no test abstract feeds the synthetic edits."""
+    root = data_dir / "check_covid"
+    wanted = {
+        row["cord_id"] for row in read_jsonl(root / split / f"covidCheck_{split}_composed+extracted.json")
+    }
+    return [row["abstract"] for row in read_jsonl(root / "corpus.json") if row["cord_id"] in wanted]
+
+
+def wice_pairs(data_dir: Path, part: str) -> list[Pair]:
+    """WiCE dev claims of one part: the gold evidence sentences, and the oracle chunk the authors provide."""
+    root = data_dir / "wice"
+    pairs: list[Pair] = []
+    for row in read_jsonl(root / "entailment_retrieval" / "claim" / "dev.jsonl"):
+        if wice_dev_split(row["meta"]["id"]) != part:
+            continue
+        label: PairLabel = _WICE[row["label"]]
+        sentences = row["evidence"]
+        gold_sets = row.get("supporting_sentences") or []
+        if gold_sets:
+            gold = [sentences[i] for i in sorted(gold_sets[0]) if i < len(sentences)]
+            pairs.append(Pair(evidence_window(row["claim"], gold), row["claim"], label, "wice/gold"))
+        else:
+            pairs.append(Pair(select_evidence(row["claim"], sentences), row["claim"], label, "wice/window"))
+    return pairs
+
+
+def wice_documents(data_dir: Path, part: str) -> list[list[str]]:
+    root = data_dir / "wice"
+    return [
+        [s for s in row["evidence"] if not s.startswith("(meta data)")]
+        for row in read_jsonl(root / "entailment_retrieval" / "claim" / "dev.jsonl")
+        if wice_dev_split(row["meta"]["id"]) == part
+    ]
+
+
+def factcheck_gpt_claims(data_dir: Path, split: Split) -> Iterator[tuple[str, list[str], list[str], Any]]:
+    """(claim, evidence passages, passage stances, claim label) for documents in `split` of the eval split."""
+    for _, document in iter_factcheck_documents(data_dir / "factcheck_gpt", split):
+        for sentence in document["sentences"].values():
+            claims = sentence.get("claims") or []
+            evidence = sentence.get("auto_evidence") or []
+            stances = sentence.get("stance_claim_autoEvid") or []
+            labels = sentence.get("claims_factuality_label") or []
+            for i, claim in enumerate(claims):
+                yield (
+                    claim,
+                    evidence[i] if i < len(evidence) else [],
+                    stances[i] if i < len(stances) else [],
+                    labels[i] if i < len(labels) else None,
+                )
+
+
+def factcheck_gpt_pairs(data_dir: Path, split: Split, rng: random.Random) -> list[Pair]:
+    """Per-passage stances; at most one irrelevant passage per claim so NEI does not swamp the rest."""
+    pairs: list[Pair] = []
+    for claim, passages, stances, _ in factcheck_gpt_claims(data_dir, split):
+        irrelevant: list[Pair] = []
+        for passage, stance in zip(passages, stances, strict=False):
+            label = _FACTCHECK_STANCE.get(stance)
+            if label is None:
+                continue
+            pair = Pair(evidence_window(claim, passage), claim, label, "factcheck_gpt")
+            (irrelevant if label == "not_enough_evidence" else pairs).append(pair)
+        if irrelevant:
+            pairs.append(rng.choice(irrelevant))
+    return pairs
+
+
+def factcheck_gpt_documents(data_dir: Path, split: Split) -> list[list[str]]:
+    documents: list[list[str]] = []
+    for _, passages, _, _ in factcheck_gpt_claims(data_dir, split):
+        documents.extend(split_sentences(passage) for passage in passages[:2])
+    return documents
+
+
+def vitaminc_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]:
+    pairs: list[Pair] = []
+    for part in ("real", "synthetic"):
+        rows = list(read_jsonl(data_dir / "vitaminc" / part / "test.jsonl"))
+        for row in rng.sample(rows, min(limit // 2, len(rows))):
+            pairs.append(Pair(row["evidence"], row["claim"], _VITAMINC[row["label"]], f"vitaminc/{part}"))
+    return pairs
+
+
+def snli_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]:
+    root = data_dir / "snli_esnli"
+    premises = (root / "s1.dev").read_text(encoding="utf-8").splitlines()
+    hypotheses = (root / "s2.dev").read_text(encoding="utf-8").splitlines()
+    labels = (root / "labels.dev").read_text(encoding="utf-8").splitlines()
+    rows = [(p, h, lab) for p, h, lab in zip(premises, hypotheses, labels, strict=False) if lab in _SNLI]
+    return [
+        Pair(p.strip(), h.strip(), _SNLI[lab], "snli")
+        for p, h, lab in rng.sample(rows, min(limit, len(rows)))
+    ]
+
+
+def xsum_documents(data_dir: Path) -> list[list[str]]:
+    """BBC articles from FIB-XSum: cased news text, the closest match to what veracity checks."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted((data_dir / "fib" / "xsum" / "fib").glob("*.jsonl")):
+        for row in read_jsonl(path):
+            if row["id"] not in seen:
+                seen[row["id"]] = [line.strip() for line in row["input"].split("\n") if line.strip()]
+    return list(seen.values())
+
+
+def fib_xsum_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]:
+    """A consistent summary is supported; an inconsistent one is not supported, which is not refuted."""
+    pairs: list[Pair] = []
+    for path in sorted((data_dir / "fib" / "xsum" / "fib").glob("*.jsonl")):
+        for row in read_jsonl(path):
+            choices = row["list_choices"]
+            if isinstance(choices, str):
+                choices = ast.literal_eval(choices)
+            sentences = [line.strip() for line in row["input"].split("\n") if line.strip()]
+            for choice in choices:
+                label: PairLabel = "supported" if choice == row["correct_choice"] else "not_enough_evidence"
+                pairs.append(Pair(select_evidence(choice, sentences), choice.strip(), label, "fib_xsum"))
+    return rng.sample(pairs, min(limit, len(pairs)))

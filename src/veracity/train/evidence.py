@@ -1,0 +1,141 @@
+"""Evidence windows for a cross-encoder with a short input: keep the sentences that matter to the claim.
+
+The verifier reads at most ~128 word pieces of evidence, so a long passage or a whole abstract is cut down
+to the sentences that share the most content words with the claim, kept in document order so that facts
+spread over neighbouring sentences can still be combined. Training and inference use the same function.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "he",
+        "she",
+        "they",
+        "we",
+        "you",
+        "i",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "has",
+        "have",
+        "had",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+        "so",
+        "than",
+        "then",
+        "there",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "should",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "also",
+        "more",
+        "most",
+        "such",
+        "only",
+        "other",
+        "some",
+        "any",
+        "all",
+        "each",
+    ]
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Cheap rule-based sentence split; spaCy is too slow for the inner loop of batch verification."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
+
+
+def content_words(text: str) -> set[str]:
+    return {word for word in (w.lower() for w in _WORD.findall(text)) if word not in _STOPWORDS}
+
+
+def select_evidence(claim: str, sentences: Sequence[str], max_words: int = 90) -> str:
+    """The most claim-relevant sentences of `sentences`, in document order, within `max_words` words."""
+    if not sentences:
+        return ""
+    claim_words = content_words(claim)
+    scores = [len(claim_words & content_words(sentence)) for sentence in sentences]
+    order = sorted(range(len(sentences)), key=lambda index: (-scores[index], index))
+    chosen: list[int] = []
+    used = 0
+    for index in order:
+        length = len(sentences[index].split())
+        if chosen and (used + length > max_words or scores[index] == 0):
+            continue
+        chosen.append(index)
+        used += length
+        if used >= max_words:
+            break
+    text = " ".join(sentences[index] for index in sorted(chosen))
+    words = text.split()
+    return " ".join(words[:max_words]) if len(words) > max_words else text
+
+
+def evidence_window(claim: str, evidence: str | Sequence[str], max_words: int = 90) -> str:
+    """Accept a passage or a list of sentences and return the window the model reads."""
+    sentences = split_sentences(evidence) if isinstance(evidence, str) else list(evidence)
+    if isinstance(evidence, str) and len(evidence.split()) <= max_words:
+        return evidence.strip()
+    return select_evidence(claim, sentences, max_words)

@@ -1,0 +1,93 @@
+"""`veracity train`: build pairs, fine-tune, export to int8 ONNX, calibrate on dev, write a summary."""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from veracity.train.trainer import FitResult, TrainConfig, build_training_pairs, fit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainResult:
+    out_dir: Path
+    model_path: Path  # the int8 ONNX file
+    calibration_path: Path
+    fit: FitResult
+    dev_balanced_accuracy: dict[str, float]  # per calibration set, supported vs not
+    model_megabytes: float
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        for key in ("out_dir", "model_path", "calibration_path"):
+            data[key] = str(data[key])
+        data["fit"]["model_dir"] = str(self.fit.model_dir)
+        return data
+
+
+def train_model(
+    data_dir: Path,
+    out_dir: Path,
+    seed: int = 13,
+    max_minutes: float = 60.0,
+    *,
+    config: TrainConfig | None = None,
+    base_model: Path | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> TrainResult:
+    """Reproduce the shipped verifier into `out_dir` (verifier-int8.onnx, tokenizer.json, calibration.json).
+
+    `max_minutes` bounds the fine-tuning loop; building pairs, export and calibration add a few minutes.
+    An interrupted run resumes from `out_dir/checkpoint.pt`. To ship the result, copy the three files
+    into `src/veracity/models/`.
+    """
+    report = progress or log.info
+    settings = replace(config or TrainConfig(), seed=seed, max_minutes=max_minutes)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    report("building training pairs")
+    pairs = build_training_pairs(data_dir, settings)
+    report(f"fine-tuning on {len(pairs)} pairs for at most {max_minutes:g} minutes")
+    fitted = fit(pairs, out_dir, settings, base_model=base_model)
+    report(
+        f"exporting to int8 ONNX after {fitted.steps}/{fitted.planned_steps} steps, then calibrating on dev"
+    )
+    model_path, calibration_path, accuracy = export_and_calibrate(
+        fitted.model_dir, out_dir, data_dir, max_length=settings.max_length, seed=seed
+    )
+    result = TrainResult(
+        out_dir=out_dir,
+        model_path=model_path,
+        calibration_path=calibration_path,
+        fit=fitted,
+        dev_balanced_accuracy=accuracy,
+        model_megabytes=round(model_path.stat().st_size / 2**20, 2),
+    )
+    (out_dir / "training.json").write_text(json.dumps(result.to_dict(), indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(fitted.model_dir, ignore_errors=True)
+    return result
+
+
+def export_and_calibrate(
+    model_dir: Path, out_dir: Path, data_dir: Path, *, max_length: int = 128, seed: int = 13
+) -> tuple[Path, Path, dict[str, float]]:
+    """Export the int8 model and tokenizer into `out_dir`; fit its combination with the slot rules on dev."""
+    from veracity.resources import Resources
+    from veracity.train.calibrate import calibration_pairs, fit_calibration, score_sets
+    from veracity.train.export import export_quantized
+    from veracity.verify.builtin import CALIBRATION_FILE, MODEL_FILE, BuiltinJudge, Calibration
+
+    model_path = export_quantized(model_dir, out_dir / MODEL_FILE)
+    judge = BuiltinJudge(Resources(), model_dir=out_dir)
+    base = Calibration(max_length=max_length)
+    judge.calibration = base
+    scored = score_sets(judge, calibration_pairs(data_dir))
+    calibration, accuracy = fit_calibration(scored, base)
+    calibration_path = out_dir / CALIBRATION_FILE
+    calibration.save(calibration_path, dev_balanced_accuracy=accuracy, seed=seed)
+    return model_path, calibration_path, accuracy

@@ -1,0 +1,336 @@
+"""Synthetic claim/evidence pairs made from real evidence sentences by rule-based edits.
+
+Following MiniCheck, every atomic fact of a claim must be checked: a refuted claim differs from its
+evidence in exactly one typed detail (an entity, a number, a date, a weekday, a place) or in polarity, and
+a supported claim keeps every fact while its wording changes. A same-topic sentence that does not address
+the claim gives not-enough-evidence. Edits work on spaCy sentences so that the swapped details are real
+values of the same type taken from the corpus.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from veracity.train.pairs import Pair, PairLabel
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+ENTITY_LABELS = ("PERSON", "ORG", "NORP", "EVENT", "WORK_OF_ART", "PRODUCT")
+PLACE_LABELS = ("GPE", "LOC", "FAC")
+_NUMBER = re.compile(r"(?<![\w.])\d{1,3}(?:,\d{3})+(?![\w,])|(?<![\w.,])\d+(?:\.\d+)?(?![\w,])")
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_AUXILIARIES = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "may",
+        "might",
+        "must",
+        "does",
+        "do",
+        "did",
+    ]
+)
+
+
+@dataclass
+class EntityPool:
+    """Real surface forms by entity type, so that a swap puts a plausible value of the same type in place."""
+
+    by_label: dict[str, list[str]]
+
+    @classmethod
+    def from_sentences(cls, sentences: Iterable[Span]) -> EntityPool:
+        pool: dict[str, set[str]] = defaultdict(set)
+        for sentence in sentences:
+            for ent in sentence.ents:
+                if ent.label_ in ENTITY_LABELS + PLACE_LABELS + ("DATE",) and 1 < len(ent.text) < 40:
+                    pool[ent.label_].add(ent.text)
+        return cls({label: sorted(values) for label, values in pool.items()})
+
+    def other(self, label: str, current: str, rng: random.Random) -> str | None:
+        candidates = self.by_label.get(label, [])
+        current_words = set(current.lower().split())
+        for _ in range(8):
+            if not candidates:
+                return None
+            candidate = rng.choice(candidates)
+            if (
+                not current_words & set(candidate.lower().split())
+                and candidate.lower() not in current.lower()
+            ):
+                return candidate
+        return None
+
+
+def _replace(text: str, start: int, end: int, new: str) -> str:
+    return text[:start] + new + text[end:]
+
+
+def _parse_number(token: str) -> float:
+    return float(token.replace(",", ""))
+
+
+def _format_like(value: float, original: str) -> str:
+    if "." in original:
+        decimals = len(original.split(".")[1])
+        return f"{value:.{decimals}f}"
+    if "," in original or value >= 10000:
+        return f"{round(value):,}"
+    return str(round(value))
+
+
+def swap_entity(sentence: Span, pool: EntityPool, rng: random.Random, labels: Sequence[str]) -> str | None:
+    """Replace one named entity of the given types by another of the same type from the corpus."""
+    entities = [ent for ent in sentence.ents if ent.label_ in labels]
+    if not entities:
+        return None
+    ent = rng.choice(entities)
+    new = pool.other(ent.label_, ent.text, rng)
+    if new is None:
+        return None
+    offset = sentence.start_char
+    return _replace(sentence.text, ent.start_char - offset, ent.end_char - offset, new)
+
+
+def _free_numbers(sentence: Span) -> list[re.Match[str]]:
+    """Numbers that are not years or parts of a date or time (those belong to `swap_date`)."""
+    offset = sentence.start_char
+    taken = [
+        (e.start_char - offset, e.end_char - offset) for e in sentence.ents if e.label_ in ("DATE", "TIME")
+    ]
+    return [
+        m
+        for m in _NUMBER.finditer(sentence.text)
+        if not _YEAR.fullmatch(m.group()) and not any(s <= m.start() < e for s, e in taken)
+    ]
+
+
+def swap_number(sentence: Span, rng: random.Random) -> str | None:
+    """Change one number (not a year) by a margin that no rounding word would excuse."""
+    text = sentence.text
+    matches = _free_numbers(sentence)
+    if not matches:
+        return None
+    match = rng.choice(matches)
+    value = _parse_number(match.group())
+    if value == 0:
+        new_value = float(rng.randint(2, 9))
+    else:
+        factor = rng.choice((0.3, 0.5, 0.6, 1.5, 2.0, 3.0))
+        new_value = value * factor
+        if "." not in match.group() and round(new_value) == round(value):
+            new_value = value + rng.randint(2, 9)
+    return _replace(text, match.start(), match.end(), _format_like(new_value, match.group()))
+
+
+def swap_date(sentence: Span, rng: random.Random) -> str | None:
+    """Move a year or a month named in a date to another one."""
+    text = sentence.text
+    offset = sentence.start_char
+    date_spans = [(e.start_char - offset, e.end_char - offset) for e in sentence.ents
+                  if e.label_ == "DATE"]  # fmt: skip
+    for start, end in rng.sample(date_spans, len(date_spans)):
+        span = text[start:end]
+        year = _YEAR.search(span)
+        if year:
+            shift = rng.choice((-5, -3, -2, -1, 1, 2, 3, 4))
+            new_span = span[: year.start()] + str(int(year.group()) + shift) + span[year.end() :]
+            return _replace(text, start, end, new_span)
+        for month in MONTHS:
+            if month in span:
+                other = rng.choice([m for m in MONTHS if m != month])
+                return _replace(text, start, end, span.replace(month, other))
+    return None
+
+
+def swap_weekday(sentence: Span, rng: random.Random) -> str | None:
+    text = sentence.text
+    present = [day for day in WEEKDAYS if re.search(rf"\b{day}\b", text)]
+    if not present:
+        return None
+    day = rng.choice(present)
+    other = rng.choice([d for d in WEEKDAYS if d != day])
+    return re.sub(rf"\b{day}\b", other, text, count=1)
+
+
+def negate(sentence: Span) -> str | None:
+    """Flip polarity: drop an existing negation or add one after the main auxiliary."""
+    text = sentence.text
+    offset = sentence.start_char
+    for token in sentence:
+        if token.dep_ == "neg" and token.head.dep_ == "ROOT":
+            start = token.idx - offset
+            end = start + len(token.text)
+            if token.text.lower() == "n't":
+                return None
+            return re.sub(r"\s{2,}", " ", _replace(text, start, end, ""))
+    root = sentence.root
+    for token in root.children:
+        if token.dep_ in ("aux", "auxpass") and token.lower_ in _AUXILIARIES and token.i < root.i:
+            end = token.idx - offset + len(token.text)
+            return _replace(text, end, end, " not")
+    if root.lower_ in ("is", "are", "was", "were"):
+        end = root.idx - offset + len(root.text)
+        return _replace(text, end, end, " not")
+    return None
+
+
+def drop_clause(sentence: Span) -> str | None:
+    """Remove a modifier that adds no fact the rest depends on: an appositive or a relative clause."""
+    text = sentence.text
+    offset = sentence.start_char
+    for token in sentence:
+        if token.dep_ in ("appos", "relcl", "advcl") and token.head.i != token.i:
+            subtree = list(token.subtree)
+            start = subtree[0].idx - offset
+            end = subtree[-1].idx - offset + len(subtree[-1].text)
+            before = text[:start].rstrip()
+            if not before.endswith(","):
+                continue
+            after = text[end:].lstrip()
+            if after.startswith(","):
+                after = after[1:].lstrip()
+            shortened = (before[:-1].rstrip() + (" " if after and after[0].isalnum() else "") + after).strip()
+            if len(shortened.split()) >= 5 and shortened != text:
+                return shortened
+    return None
+
+
+def reorder(sentence: Span) -> str | None:
+    """Move a fronted phrase ("In 2019, X did Y.") to the end ("X did Y in 2019.")."""
+    text = sentence.text.strip()
+    match = re.match(
+        r"^((?:In|On|At|During|After|Before|Since|By|Last|This|Earlier)\b[^,]{2,60}),\s+(.+?)([.!?]?)$", text
+    )
+    if not match:
+        return None
+    phrase, rest, end = match.groups()
+    rest = rest[0].upper() + rest[1:] if rest else rest
+    phrase = phrase[0].lower() + phrase[1:] if phrase.split()[0] not in MONTHS + WEEKDAYS else phrase
+    return f"{rest} {phrase}{end or '.'}"
+
+
+_PARAPHRASE_TEMPLATES = (
+    "It was reported that {}",
+    "Reports said that {}",
+    "According to the source, {}",
+    "Sources say that {}",
+)
+
+
+def paraphrase(sentence: Span, rng: random.Random) -> str | None:
+    text = sentence.text.strip()
+    if len(text) < 2 or sentence[0].ent_type_ or sentence[0].pos_ == "PROPN":
+        body = text
+    else:
+        body = text[0].lower() + text[1:]
+    return rng.choice(_PARAPHRASE_TEMPLATES).format(body)
+
+
+def add_rounding(sentence: Span, rng: random.Random) -> str | None:
+    """Round a number and hedge it ("93 people" -> "about 90 people"): the fact still holds."""
+    text = sentence.text
+    matches = [m for m in _free_numbers(sentence) if _parse_number(m.group()) >= 20]
+    if not matches:
+        return None
+    match = rng.choice(matches)
+    value = _parse_number(match.group())
+    magnitude = 10 ** max(len(str(int(value))) - 2, 0)
+    rounded = round(value / magnitude) * magnitude
+    word = rng.choice(
+        ("about", "around", "roughly", "nearly") if rounded >= value else ("about", "around", "over")
+    )
+    if word == "nearly" and rounded < value:
+        word = "about"
+    return _replace(text, match.start(), match.end(), f"{word} {_format_like(rounded, match.group())}")
+
+
+Edit = Callable[["Span", EntityPool, random.Random], "str | None"]
+
+REFUTING_EDITS: dict[str, Edit] = {
+    "entity": lambda s, pool, rng: swap_entity(s, pool, rng, ENTITY_LABELS),
+    "place": lambda s, pool, rng: swap_entity(s, pool, rng, PLACE_LABELS),
+    "number": lambda s, pool, rng: swap_number(s, rng),
+    "date": lambda s, pool, rng: swap_date(s, rng),
+    "weekday": lambda s, pool, rng: swap_weekday(s, rng),
+    "negation": lambda s, pool, rng: negate(s),
+}
+SUPPORTING_EDITS: dict[str, Edit] = {
+    "drop_clause": lambda s, pool, rng: drop_clause(s),
+    "reorder": lambda s, pool, rng: reorder(s),
+    "paraphrase": lambda s, pool, rng: paraphrase(s, rng),
+    "rounding": lambda s, pool, rng: add_rounding(s, rng),
+}
+
+
+def make_pairs(
+    documents: Sequence[Sequence[Span]],
+    pool: EntityPool,
+    rng: random.Random,
+    source: str,
+    per_document: int = 3,
+) -> list[Pair]:
+    """Up to `per_document` pairs per document, balanced over the three labels.
+
+    The evidence is a window of the sentence and its neighbours, so the model learns to find the fact
+    inside a passage; not-enough-evidence pairs use a window of the same document without the sentence.
+    """
+    pairs: list[Pair] = []
+    labels: tuple[PairLabel, ...] = ("refuted", "supported", "not_enough_evidence")
+    for doc_index, sentences in enumerate(documents):
+        usable = [i for i, s in enumerate(sentences) if 6 <= len(s) <= 60]
+        if not usable:
+            continue
+        for slot in range(per_document):
+            label = labels[(doc_index * per_document + slot) % 3]
+            index = rng.choice(usable)
+            sentence = sentences[index]
+            window = _window(sentences, index, rng)
+            if label == "not_enough_evidence":
+                others = [s.text for i, s in enumerate(sentences) if abs(i - index) > 1]
+                if not others:
+                    continue
+                start = rng.randrange(len(others))
+                evidence = " ".join(others[start : start + rng.randint(1, 3)])
+                pairs.append(Pair(evidence, sentence.text.strip(), label, f"{source}/same_topic"))
+                continue
+            edits = REFUTING_EDITS if label == "refuted" else SUPPORTING_EDITS
+            names = list(edits)
+            rng.shuffle(names)
+            if "paraphrase" in names and rng.random() < 0.7:
+                names.remove("paraphrase")
+                names.append("paraphrase")
+            for name in names:
+                claim = edits[name](sentence, pool, rng)
+                if claim and claim.strip() != sentence.text.strip():
+                    pairs.append(Pair(window, claim.strip(), label, f"{source}/{name}"))
+                    break
+    return pairs
+
+
+def _window(sentences: Sequence[Span], index: int, rng: random.Random) -> str:
+    before = rng.randint(0, 1)
+    after = rng.randint(0, 2)
+    return " ".join(s.text.strip() for s in sentences[max(0, index - before) : index + after + 1])

@@ -1,0 +1,213 @@
+"""Fine-tune the MiniLM cross-encoder on CPU within a time budget, with checkpoints a kill cannot spoil."""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from veracity.errors import InputError
+from veracity.train import data
+from veracity.train.pairs import LABELS, Pair
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainConfig:
+    seed: int = 13
+    max_minutes: float = 60.0
+    max_length: int = 128
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    warmup_fraction: float = 0.06
+    threads: int = 2
+    vitaminc_pairs: int = 2000
+    snli_pairs: int = 500
+    fib_pairs: int = 800
+    synthetic_per_document: int = 5
+    checkpoint_every_s: float = 300.0
+
+
+@dataclass
+class FitResult:
+    model_dir: Path
+    steps: int
+    planned_steps: int
+    pairs: int
+    minutes: float
+    final_loss: float
+    label_counts: dict[str, int] = field(default_factory=dict)
+    source_counts: dict[str, int] = field(default_factory=dict)
+
+
+def build_training_pairs(data_dir: Path, config: TrainConfig) -> list[Pair]:
+    """Real train/dev pairs plus rule-made synthetic pairs from real evidence text, shuffled with the seed."""
+    from veracity.resources import Resources
+    from veracity.train.synthetic import EntityPool, make_pairs
+
+    if not data_dir.is_dir():
+        raise InputError(f"data directory {data_dir} does not exist (expected ../shared/datasets)")
+    rng = random.Random(config.seed)
+    pairs: list[Pair] = []
+    pairs += data.check_covid_pairs(data_dir, "train")
+    pairs += data.wice_pairs(data_dir, "train") * 2
+    pairs += data.factcheck_gpt_pairs(data_dir, "train", rng)
+    pairs += data.vitaminc_pairs(data_dir, config.vitaminc_pairs, rng)
+    pairs += data.snli_pairs(data_dir, config.snli_pairs, rng)
+    pairs += data.fib_xsum_pairs(data_dir, config.fib_pairs, rng)
+
+    nlp = Resources().nlp
+    sources = {
+        "synthetic/xsum": data.xsum_documents(data_dir),
+        "synthetic/wice": data.wice_documents(data_dir, "train"),
+        "synthetic/factcheck_gpt": data.factcheck_gpt_documents(data_dir, "train"),
+        "synthetic/check_covid": data.check_covid_documents(data_dir, "train"),
+    }
+    parsed: dict[str, list[list[Span]]] = {}
+    for name, documents in sources.items():
+        texts = [" ".join(sentences[:14]) for sentences in documents if sentences]
+        parsed[name] = [list(doc.sents) for doc in nlp.pipe(texts, batch_size=32)]
+    pool = EntityPool.from_sentences(s for docs in parsed.values() for doc in docs for s in doc)
+    for name, sentences in parsed.items():
+        pairs += make_pairs(sentences, pool, rng, name, per_document=config.synthetic_per_document)
+    pairs = [pair for pair in pairs if pair.evidence.strip() and pair.claim.strip()]
+    rng.shuffle(pairs)
+    return pairs
+
+
+def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Batches of similar length (less padding, faster on CPU) in a seeded random order."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    batches = []
+    window = batch_size * 50
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def fit(
+    pairs: Sequence[Pair], out_dir: Path, config: TrainConfig, base_model: Path | None = None
+) -> FitResult:
+    """One pass over `pairs`; resumes from out_dir/checkpoint.pt when a previous run was interrupted."""
+    import torch
+
+    from veracity.train.model import base_model_path, load_classifier, load_tokenizer
+
+    torch.set_num_threads(config.threads)
+    torch.manual_seed(config.seed)
+    base = base_model or base_model_path()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tokenizer = load_tokenizer(base, config.max_length)
+    model = load_classifier(base)
+    encodings = tokenizer.encode_batch([(pair.evidence, pair.claim) for pair in pairs])
+    label_ids = [LABELS.index(pair.label) for pair in pairs]
+    batches = _batches([len(e.ids) for e in encodings], config.batch_size, random.Random(config.seed))
+    planned = len(batches)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)
+    checkpoint = out_dir / "checkpoint.pt"
+    step = 0
+    spent = 0.0  # seconds of training before this process, from the checkpoint
+    if checkpoint.is_file():
+        state = torch.load(checkpoint, weights_only=False)
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        step, spent = state["step"], state["spent"]
+        log.info("resuming from step %d of %d", step, planned)
+    budget = config.max_minutes * 60
+    started = time.monotonic() - spent
+    last_save = time.monotonic()
+    running_loss = math.nan
+    model.train()
+    while step < planned and time.monotonic() - started < budget:
+        progress = max(step / planned, (time.monotonic() - started) / budget)
+        for group in optimizer.param_groups:
+            group["lr"] = config.learning_rate * _schedule(progress, config.warmup_fraction)
+        batch = batches[step]
+        width = max(len(encodings[i].ids) for i in batch)
+
+        def padded(field_name: str, batch: list[int] = batch, width: int = width) -> torch.Tensor:
+            rows = [getattr(encodings[i], field_name) for i in batch]
+            return torch.tensor([row + [0] * (width - len(row)) for row in rows], dtype=torch.long)
+
+        output = model(
+            input_ids=padded("ids"),
+            attention_mask=padded("attention_mask"),
+            token_type_ids=padded("type_ids"),
+            labels=torch.tensor([label_ids[i] for i in batch], dtype=torch.long),
+        )
+        output.loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        optimizer.zero_grad()
+        loss = output.loss.item()
+        running_loss = loss if math.isnan(running_loss) else 0.98 * running_loss + 0.02 * loss
+        step += 1
+        if step % 20 == 0:
+            log.info(
+                "step %d/%d loss %.4f %.1f min",
+                step,
+                planned,
+                running_loss,
+                (time.monotonic() - started) / 60,
+            )
+        if time.monotonic() - last_save > config.checkpoint_every_s:
+            _save_checkpoint(checkpoint, model, optimizer, step, time.monotonic() - started)
+            last_save = time.monotonic()
+    _save_checkpoint(checkpoint, model, optimizer, step, time.monotonic() - started)
+    model_dir = out_dir / "hf"
+    model.save_pretrained(str(model_dir))
+    (model_dir / "tokenizer.json").write_text(
+        (base / "tokenizer.json").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = FitResult(
+        model_dir=model_dir,
+        steps=step,
+        planned_steps=planned,
+        pairs=len(pairs),
+        minutes=round((time.monotonic() - started) / 60, 2),
+        final_loss=round(running_loss, 4),
+        label_counts=dict(Counter(pair.label for pair in pairs)),
+        source_counts=dict(Counter(pair.source for pair in pairs)),
+    )
+    summary = {**asdict(result), "model_dir": str(model_dir), "config": asdict(config)}
+    (out_dir / "fit.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    return result
+
+
+def _schedule(progress: float, warmup: float) -> float:
+    """Linear warm-up, then linear decay to zero at the end of the data or of the time budget, whichever
+    comes first, so a run cut short by a slow machine still ends with a small learning rate."""
+    if progress < warmup:
+        return (progress + 1e-3) / warmup
+    return max(0.0, (1.0 - progress) / (1.0 - warmup))
+
+
+def _save_checkpoint(path: Path, model: object, optimizer: object, step: int, spent: float) -> None:
+    """Write to a temporary file first so a kill during the save leaves the previous checkpoint intact."""
+    import torch
+
+    temporary = path.with_suffix(".tmp")
+    torch.save(
+        {
+            "model": model.state_dict(),  # type: ignore[attr-defined]
+            "optimizer": optimizer.state_dict(),  # type: ignore[attr-defined]
+            "step": step,
+            "spent": spent,
+        },
+        temporary,
+    )
+    temporary.replace(path)

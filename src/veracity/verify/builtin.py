@@ -1,0 +1,246 @@
+"""The `builtin` verifier: veracity's own int8 cross-encoder combined with slot-consistency rules.
+
+The model (MiniLM-L6 fine-tuned by `veracity train`, shipped in `veracity/models/`) reads the evidence
+window most relevant to the claim. Where it leans towards "supported", the typed details of claim and
+evidence (numbers, dates, weekdays, places, names, polarity) are compared with the core consistency rules:
+a contradiction moves probability from supported to refuted, and claim details the window does not confirm
+move it to not-enough-evidence, because the model is weakest at exactly these one-detail differences. How
+far the logits are shifted (class biases, temperature, rule weights) is fitted on dev data and stored as
+`calibration.json` beside the model.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+from functools import cached_property
+from importlib import resources as package_resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from veracity.errors import ConfigError
+from veracity.train.evidence import evidence_window, select_evidence, split_sentences
+from veracity.verify import VERIFIERS
+from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairVerifier
+
+if TYPE_CHECKING:
+    from onnxruntime import InferenceSession
+    from tokenizers import Tokenizer
+
+    from veracity.resources import Resources
+    from veracity.slots import SlotAnalysis
+
+MODEL_FILE = "verifier-int8.onnx"
+CALIBRATION_FILE = "calibration.json"
+TOKENIZER_FILE = "tokenizer.json"
+SLOT_WINDOW_WORDS = 45  # slots are compared on the sentences closest to the claim: parsing is the cost
+
+
+def default_model_dir() -> Path:
+    return Path(str(package_resources.files("veracity") / "models"))
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How raw model logits and slot evidence become the verifier's probabilities (fitted on dev data)."""
+
+    temperature: float = 1.0
+    bias: tuple[float, float, float] = (0.0, 0.0, 0.0)  # added to supported, refuted, NEI logits
+    contradiction_weight: float = 2.0  # logit moved from supported to refuted on a slot contradiction
+    coverage_weight: float = 1.0  # logit moved from supported to NEI per unconfirmed share of claim details
+    slot_gate: float = 0.2  # slots are compared only when P(supported) before slots reaches this
+    max_words: int = 90
+    max_length: int = 128
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        if not path.is_file():
+            return cls()
+        values = json.loads(path.read_text(encoding="utf-8"))
+        values["bias"] = tuple(values.get("bias", (0.0, 0.0, 0.0)))
+        known = {name: values[name] for name in cls.__dataclass_fields__ if name in values}
+        return cls(**known)
+
+    def save(self, path: Path, **metadata: Any) -> None:
+        path.write_text(json.dumps({**asdict(self), **metadata}, indent=2) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class SlotCheck:
+    contradicts: bool  # a strong slot mismatch or a polarity flip
+    coverage: float  # weighted share of the claim's details the window confirms (1.0 when it has none)
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class RawScore:
+    """Model logits and slot check of one pair, before calibration (kept apart so dev fitting is cheap)."""
+
+    logits: np.ndarray
+    slots: SlotCheck | None  # None when the slots were not compared (model far from "supported")
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    exp = np.exp(shifted)
+    return exp / exp.sum(axis=-1, keepdims=True)
+
+
+class CrossEncoder:
+    """onnxruntime inference of the int8 model, loaded on first use, batched by similar length."""
+
+    def __init__(
+        self, model_dir: Path, max_length: int = 128, batch_size: int = 32, threads: int = 2
+    ) -> None:
+        self.model_dir = model_dir
+        self.max_length = max_length
+        self.batch_size = batch_size
+        self.threads = threads
+        self._lock = threading.Lock()
+
+    @cached_property
+    def session(self) -> InferenceSession:
+        import onnxruntime
+
+        path = self.model_dir / MODEL_FILE
+        if not path.is_file():
+            raise ConfigError(
+                f"the builtin verifier model {path} is missing: run `veracity train` or reinstall"
+            )
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+    @cached_property
+    def tokenizer(self) -> Tokenizer:
+        from veracity.train.model import load_tokenizer
+
+        if not (self.model_dir / TOKENIZER_FILE).is_file():
+            raise ConfigError(f"{self.model_dir / TOKENIZER_FILE} is missing: reinstall veracity")
+        return load_tokenizer(self.model_dir, self.max_length)
+
+    def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """Logits (n, 3) for (evidence, claim) pairs, in the order given."""
+        result = np.zeros((len(pairs), len(PAIR_LABELS)), dtype=np.float32)
+        if not pairs:
+            return result
+        with self._lock:
+            encodings = self.tokenizer.encode_batch(list(pairs))
+            order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
+            for start in range(0, len(order), self.batch_size):
+                batch = order[start : start + self.batch_size]
+                width = max(len(encodings[i].ids) for i in batch)
+                feeds = {
+                    name: np.array(
+                        [getattr(encodings[i], attr) + [0] * (width - len(encodings[i].ids)) for i in batch],
+                        dtype=np.int64,
+                    )
+                    for name, attr in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
+                                       ("token_type_ids", "type_ids"))
+                }  # fmt: skip
+                result[batch] = self.session.run(["logits"], feeds)[0]
+        return result
+
+
+class SlotChecker:
+    """Runs the core slot-consistency rules (`verify.consistency`) on a claim and its evidence window."""
+
+    def __init__(self, resources: Resources) -> None:
+        self.resources = resources
+        self._cache: dict[tuple[str, date | None], SlotAnalysis] = {}
+
+    def _analyses(self, keys: Sequence[tuple[str, date | None]]) -> list[SlotAnalysis]:
+        """Parse the texts not seen yet in one `nlp.pipe` call (batched parsing is several times faster)."""
+        from veracity.slots import analyze
+
+        missing = sorted({key for key in keys if key not in self._cache}, key=lambda key: key[0])
+        if len(self._cache) + len(missing) > 4096:
+            self._cache.clear()
+            missing = sorted(set(keys), key=lambda key: key[0])
+        docs = self.resources.nlp.pipe([text for text, _ in missing], batch_size=64)
+        for key, doc in zip(missing, docs, strict=True):
+            self._cache[key] = analyze(doc, reference_date=key[1])
+        return [self._cache[key] for key in keys]
+
+    def check_many(self, pairs: Sequence[EvidencePair], windows: Sequence[str]) -> list[SlotCheck]:
+        from veracity.verify.consistency import check_consistency, describe_mismatch
+
+        claims = self._analyses([(pair.claim, pair.claim_date) for pair in pairs])
+        evidences = self._analyses(
+            [(window, pair.evidence_date) for pair, window in zip(pairs, windows, strict=True)]
+        )
+        checks = []
+        for claim, evidence in zip(claims, evidences, strict=True):
+            consistency = check_consistency(claim, evidence, range(len(list(evidence.doc.sents))))
+            reason = describe_mismatch(consistency, evidence) if consistency.contradicts else None
+            coverage = consistency.coverage if consistency.findings else 1.0
+            checks.append(SlotCheck(consistency.contradicts, coverage, reason))
+        return checks
+
+
+class BuiltinJudge:
+    """Pair judge: calibrated cross-encoder probabilities, corrected by slot mismatches."""
+
+    name = "builtin"
+
+    def __init__(self, resources: Resources, model_dir: Path | None = None, use_slots: bool = True) -> None:
+        self.model_dir = model_dir or default_model_dir()
+        self.calibration = Calibration.load(self.model_dir / CALIBRATION_FILE)
+        self.encoder = CrossEncoder(self.model_dir, max_length=self.calibration.max_length)
+        self.slots = SlotChecker(resources) if use_slots else None
+
+    def raw_scores(self, pairs: Sequence[EvidencePair], slot_gate: float | None = None) -> list[RawScore]:
+        """Model logits for every pair; slot comparison only where calibrated P(supported) passes the gate."""
+        gate = self.calibration.slot_gate if slot_gate is None else slot_gate
+        windows = [evidence_window(pair.claim, pair.evidence, self.calibration.max_words) for pair in pairs]
+        logits = self.encoder.logits(
+            [(window, pair.claim) for window, pair in zip(windows, pairs, strict=True)]
+        )
+        probabilities = softmax(self._shift(logits))
+        checks: list[SlotCheck | None] = [None] * len(pairs)
+        if self.slots is not None:
+            chosen = [i for i, window in enumerate(windows) if window.strip() and probabilities[i, 0] >= gate]
+            focus = [
+                select_evidence(pairs[i].claim, split_sentences(windows[i]), SLOT_WINDOW_WORDS)
+                for i in chosen
+            ]
+            found = self.slots.check_many([pairs[i] for i in chosen], focus)
+            for index, check in zip(chosen, found, strict=True):
+                checks[index] = check
+        return [RawScore(row, check) for row, check in zip(logits, checks, strict=True)]
+
+    def _shift(self, logits: np.ndarray) -> np.ndarray:
+        return logits / self.calibration.temperature + np.asarray(self.calibration.bias, dtype=np.float32)
+
+    def combine(self, score: RawScore, calibration: Calibration | None = None) -> np.ndarray:
+        """Calibrated probabilities (supported, refuted, NEI) of one raw score."""
+        calibration = calibration or self.calibration
+        shifted = score.logits / calibration.temperature + np.asarray(calibration.bias, dtype=np.float32)
+        if score.slots is not None:
+            refute = calibration.contradiction_weight if score.slots.contradicts else 0.0
+            unconfirmed = calibration.coverage_weight * (1.0 - score.slots.coverage)
+            shifted = shifted + np.array([-refute - unconfirmed, refute, unconfirmed], dtype=np.float32)
+        return softmax(shifted)
+
+    def judge_many(self, pairs: Sequence[EvidencePair]) -> list[PairJudgement]:
+        judgements = []
+        for score in self.raw_scores(pairs):
+            probs = self.combine(score)
+            label = PAIR_LABELS[int(np.argmax(probs))]
+            reason = f"model: {label} ({probs.max():.2f})"
+            if score.slots is not None and score.slots.reason:
+                reason += f"; {score.slots.reason}"
+            judgements.append(PairJudgement(float(probs[0]), float(probs[1]), float(probs[2]), reason))
+        return judgements
+
+
+@VERIFIERS.register("builtin")
+def create_builtin(resources: Resources, **options: Any) -> PairVerifier:
+    """Factory for the VERIFIERS registry: `VERIFIERS.create("builtin", resources=...)`."""
+    return PairVerifier(BuiltinJudge(resources, **options))

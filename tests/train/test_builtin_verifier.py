@@ -1,0 +1,67 @@
+"""The shipped builtin verifier on a few hand-made pairs (slow: loads the int8 model and spaCy)."""
+
+from __future__ import annotations
+
+import pytest
+
+from veracity.errors import ConfigError
+from veracity.resources import Resources
+from veracity.verify.base import EvidencePair
+from veracity.verify.builtin import MODEL_FILE, BuiltinJudge, Calibration, create_builtin, default_model_dir
+
+pytestmark = pytest.mark.slow
+
+needs_model = pytest.mark.skipif(
+    not (default_model_dir() / MODEL_FILE).is_file(),
+    reason="the trained verifier is not in src/veracity/models/ (run `veracity train` and copy it there)",
+)
+
+
+@pytest.fixture(scope="module")
+def verifier():
+    return create_builtin(Resources())
+
+
+@needs_model
+def test_judgements_are_probabilities_with_reasons(verifier) -> None:
+    judgements = verifier.judge_many(
+        [
+            ("Israel sent a delegation to the talks in Doha.", "Israel sent a delegation to the Doha talks."),
+            ("The strike killed 93 people.", "The strike on the school killed about 93 people on Saturday."),
+        ]
+    )
+    assert len(judgements) == 2
+    for judgement in judgements:
+        assert sum(judgement.probabilities.values()) == pytest.approx(1.0, abs=1e-5)
+        assert judgement.reason.startswith("model:")
+
+
+@needs_model
+def test_supported_outscores_a_changed_number_and_an_unrelated_passage(verifier) -> None:
+    evidence = "An Israeli strike on the al-Tabi'in school in Gaza City killed about 93 people on Saturday."
+    same = verifier.judge("An Israeli strike on a school in Gaza City killed about 93 people.", evidence)
+    changed = verifier.judge("An Israeli strike on a school in Gaza City killed 2,300 people.", evidence)
+    unrelated = verifier.judge("Qatar and Egypt hosted the ceasefire talks.", evidence)
+    assert same.supported > changed.supported
+    assert same.supported > unrelated.supported
+
+
+@needs_model
+def test_long_evidence_is_cut_to_the_relevant_window(verifier) -> None:
+    filler = " ".join(f"Paragraph {i} is about the weather in Oslo." for i in range(80))
+    evidence = filler + " Hamas did not take part in the Doha talks on 15 August 2024. " + filler
+    judgement = verifier.judge("Hamas took part in the Doha talks.", evidence)
+    assert judgement.supported < 0.5
+
+
+def test_missing_model_file_is_a_config_error(tmp_path) -> None:
+    judge = BuiltinJudge(Resources(), model_dir=tmp_path, use_slots=False)
+    with pytest.raises(ConfigError, match="missing"):
+        judge.judge_many([EvidencePair("a claim", "some evidence")])
+
+
+def test_calibration_round_trip(tmp_path) -> None:
+    calibration = Calibration(bias=(0.5, -0.25, 0.0), contradiction_weight=3.0, slot_gate=0.4)
+    calibration.save(tmp_path / "calibration.json", dev_balanced_accuracy={"wice": 0.7})
+    assert Calibration.load(tmp_path / "calibration.json") == calibration
+    assert Calibration.load(tmp_path / "absent.json") == Calibration()

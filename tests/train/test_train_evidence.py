@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from veracity.train.evidence import evidence_window, select_evidence, split_sentences
+
+
+def test_select_evidence_keeps_relevant_sentences_in_document_order() -> None:
+    sentences = [
+        "The weather in Doha was hot.",
+        "Hamas did not attend the Doha talks on 15 August.",
+        "Football results followed.",
+        "Israel sent a delegation to the Doha talks.",
+    ]
+    window = select_evidence("Hamas attended the Doha talks", sentences, max_words=20)
+    assert window.index("Hamas did not") < window.index("Israel sent")
+    assert "Football" not in window
+
+
+def test_evidence_window_respects_the_word_budget() -> None:
+    passage = " ".join(f"Sentence number {i} talks about Gaza." for i in range(60))
+    window = evidence_window("Gaza", passage, max_words=40)
+    assert len(window.split()) <= 40
+
+
+def test_short_passages_are_kept_whole() -> None:
+    assert evidence_window("x", "  A short passage.  ") == "A short passage."
+
+
+def test_split_sentences() -> None:
+    assert split_sentences("One. Two? Three!") == ["One.", "Two?", "Three!"]

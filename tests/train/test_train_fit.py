@@ -1,0 +1,72 @@
+"""A tiny training run and the ONNX export round trip, on a randomly initialised 2-layer BERT."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from veracity.train.pairs import LABELS, Pair
+from veracity.train.trainer import TrainConfig, fit
+
+FEED_FIELDS = (("input_ids", "ids"), ("attention_mask", "attention_mask"), ("token_type_ids", "type_ids"))
+PAIRS = [
+    Pair("Hamas did not attend the talks in Doha.", "Hamas attended the talks.", "refuted", "test"),
+    Pair("Israel sent a delegation to Doha.", "Israel sent a delegation.", "supported", "test"),
+    Pair("The weather in Doha was hot.", "Hamas attended the talks.", "not_enough_evidence", "test"),
+    Pair("About 93 people were killed on Saturday.", "92 people were killed on Sunday.", "refuted", "test"),
+    Pair("Hamas has controlled Gaza since 2007.", "Hamas has run Gaza since 2007.", "supported", "test"),
+    Pair("Qatar hosted the talks.", "The talks ended without a deal.", "not_enough_evidence", "test"),
+]
+
+
+def test_fit_trains_saves_and_resumes(tmp_path: Path, tiny_base_model: Path) -> None:
+    config = TrainConfig(batch_size=2, max_minutes=2.0, threads=1, learning_rate=1e-3)
+    result = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
+    assert result.steps == result.planned_steps == 3
+    assert result.pairs == len(PAIRS)
+    assert (tmp_path / "checkpoint.pt").is_file()
+    assert (result.model_dir / "tokenizer.json").is_file()
+    summary = json.loads((tmp_path / "fit.json").read_text())
+    assert summary["label_counts"] == {"refuted": 2, "supported": 2, "not_enough_evidence": 2}
+    config_json = json.loads((result.model_dir / "config.json").read_text())
+    assert config_json["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
+
+    resumed = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
+    assert resumed.steps == 3  # the finished checkpoint is picked up, nothing is trained twice
+
+
+def test_onnx_export_matches_torch(tmp_path: Path, tiny_base_model: Path) -> None:
+    pytest.importorskip("onnx")
+    import onnxruntime
+    import torch
+    from transformers import BertForSequenceClassification
+
+    from veracity.train.export import export_onnx, quantize_int8
+    from veracity.train.model import load_classifier, load_tokenizer
+
+    model_dir = tmp_path / "hf"
+    load_classifier(tiny_base_model).save_pretrained(str(model_dir))
+    onnx_path = export_onnx(model_dir, tmp_path / "model.onnx")
+
+    tokenizer = load_tokenizer(tiny_base_model, 64)
+    encodings = tokenizer.encode_batch([(p.evidence, p.claim) for p in PAIRS[:2]])
+    width = max(len(e.ids) for e in encodings)
+    feeds = {
+        name: np.array([getattr(e, attr) + [0] * (width - len(e.ids)) for e in encodings], dtype=np.int64)
+        for name, attr in FEED_FIELDS
+    }
+    session = onnxruntime.InferenceSession(str(onnx_path), providers=["CPUExecutionProvider"])
+    onnx_logits = session.run(["logits"], feeds)[0]
+    model = BertForSequenceClassification.from_pretrained(str(model_dir)).eval()
+    with torch.no_grad():
+        torch_logits = model(**{k: torch.from_numpy(v) for k, v in feeds.items()}).logits.numpy()
+    assert onnx_logits.shape == (2, 3)
+    np.testing.assert_allclose(onnx_logits, torch_logits, atol=1e-4)
+
+    int8_path = quantize_int8(onnx_path, tmp_path / "model-int8.onnx")
+    quantized = onnxruntime.InferenceSession(str(int8_path), providers=["CPUExecutionProvider"])
+    assert quantized.run(["logits"], feeds)[0].shape == (2, 3)
+    assert int8_path.stat().st_size < onnx_path.stat().st_size
