@@ -7,14 +7,12 @@ python benchmarks/bench_verifiers.py --fit-embed-threshold   # re-choose the emb
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import re
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from docs_section import machine_line, write_section
 from veracity.eval.chunking import chunk_evidence
 from veracity.eval.datasets import load_pairs
 from veracity.eval.harness import average, run_eval
@@ -26,8 +24,6 @@ from veracity.verify.baselines import EmbedThresholdJudge
 
 DATASETS = "wice,check_covid,factcheck_gpt"
 VERIFIERS = "align,builtin,embed-threshold,slots-only"
-DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-START, END = "<!-- bench_verifiers:start -->", "<!-- bench_verifiers:end -->"
 
 
 def fit_embed_threshold(data_dir: str | None, limit: int | None) -> float:
@@ -52,22 +48,14 @@ def fit_embed_threshold(data_dir: str | None, limit: int | None) -> float:
     )
 
 
-def write_section(table: str, command: str) -> None:
-    machine = f"{platform.machine()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}"
-    section = (
-        f"{START}\n## Verifiers on gold evidence (task `verify`)\n\n"
-        f"Machine: {machine}. Command: `{command}`.\n"
+def describe(table: str, command: str) -> str:
+    return (
+        "## Verifiers on gold evidence (task `verify`)\n\n"
+        f"Machine: {machine_line()}. Command: `{command}`.\n"
         "Balanced accuracy is supported vs not (LLM-AggreFact convention); macro-F1 is 3-way. "
         "Long evidence is chunked (180 words) and the chunk verdicts aggregated.\n\n"
-        f"{table}\n{END}"
+        f"{table}\n"
     )
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Benchmarks\n"
-    if START in text and END in text:
-        text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: section, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text, encoding="utf-8")
 
 
 def main() -> None:
@@ -93,7 +81,8 @@ def main() -> None:
     table = format_table(rows)
     print(table)
     if not args.no_write:
-        write_section(table, "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]))
+        command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
+        write_section("bench_verifiers", describe(table, command))
 
 
 if __name__ == "__main__":

@@ -6,9 +6,11 @@ refreshes its own figures and leaves the others' alone.
 
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
+import sys
 from pathlib import Path
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
@@ -40,3 +42,9 @@ def write_section(name: str, markdown: str, docs: Path = DOCS) -> None:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     docs.parent.mkdir(parents=True, exist_ok=True)
     docs.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Replace section NAME of docs/benchmarks.md with stdin.")
+    parser.add_argument("name", help="e.g. bench_serve")
+    write_section(parser.parse_args().name, sys.stdin.read())
