@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import resource
@@ -26,6 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from docs_section import machine_line
 from veracity.batch import CheckerSpec, batch_check
 from veracity.batch.jobs import ArticleChecker
 from veracity.batch.local import available_cores
@@ -118,21 +118,8 @@ def measure(engine: str, workers: int, articles: Path, store: Path, scratch: Pat
 
 
 def machine() -> str:
-    model = (
-        next(
-            (
-                line.split(":", 1)[1].strip()
-                for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")
-            ),
-            platform.processor() or "unknown CPU",
-        )
-        if Path("/proc/cpuinfo").exists()
-        else platform.processor()
-    )
     memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    cores = available_cores()
-    return f"{model}, {cores} cores available, {memory_gb:.0f} GiB RAM, Python {platform.python_version()}"
+    return f"{machine_line()}, {available_cores()} cores available to workers, {memory_gb:.0f} GiB RAM"
 
 
 def main() -> None:

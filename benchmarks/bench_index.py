@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import statistics
 import sys
@@ -22,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from docs_section import machine_line, write_section
 from veracity.embed import EMBEDDERS
 from veracity.resources import Resources
 from veracity.retrieve import RETRIEVERS
@@ -95,9 +94,10 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=3000, help="about how many passages to index")
     parser.add_argument("--queries", type=int, default=200, help="claims to retrieve for")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
-    parser.add_argument("--embedder", default="minilm-int8")
+    parser.add_argument("--embedder", default=Resources().embedder_name)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
-    load = os.getloadavg()[0]
+    machine = machine_line()
 
     vitaminc = args.data_dir / "vitaminc" / "real" / "test.jsonl"
     if vitaminc.is_file():
@@ -156,18 +156,10 @@ def main() -> None:
                 latencies[name] = timings
 
     passages = result.passages_added
-    cpu = platform.processor() or "unknown CPU"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        models = [
-            line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines() if "model name" in line
-        ]
-        cpu = models[0] if models else cpu
     lines = [
         "## Evidence store: indexing and retrieval",
         "",
-        f"Machine: {os.cpu_count()} cores ({cpu}), load average {load:.1f} at start (other work on the "
-        f"machine slows every figure), Python {platform.python_version()}, embedder `{args.embedder}` "
+        f"Machine: {machine} (other work on the machine slows every figure); embedder `{args.embedder}` "
         f"({getattr(embedder, 'intra_op_threads', '?')} threads).",
         "Command: `.venv/bin/python benchmarks/bench_index.py "
         f"--passages {args.passages} --queries {args.queries} --embedder {args.embedder}`.",
@@ -193,6 +185,8 @@ def main() -> None:
             f"{percentile(timings, 95):.1f} ms ({len(timings)} claims) |"
         )
     sys.stdout.write("\n".join(lines) + "\n")
+    if args.write:
+        write_section("bench_index", "\n".join(lines))
 
 
 if __name__ == "__main__":

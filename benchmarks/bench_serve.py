@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
-import os
-import platform
 import re
 import socket
 import statistics
@@ -30,6 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+
+from docs_section import machine_line
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -136,18 +136,6 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.system()}"
-
-
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -212,7 +200,7 @@ def main() -> int:
     command = "python benchmarks/bench_serve.py " + " ".join(sys.argv[1:])
     words = len(article["text"].split())
     print(f"### HTTP service, {args.checker} checker ({args.workers} worker thread)\n")
-    print(f"Machine: {_machine()}. Command: `{command}`.")
+    print(f"Machine: {machine_line()}. Command: `{command}`.")
     print(f"Loopback, {args.duration:g} s of load per level; each request, `POST /v1/checks?wait=true`,")
     print(f"carries a {words}-word article; latency is submit to report.\n")
     print("| clients | checks | checks/s | p50 latency (ms) | p95 latency (ms) | errors | lost jobs |")
