@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from veracity.store import Store, match_expression, query_terms
+from veracity.store.fts import affordable_terms
 from veracity.types import Document
 
 HOSTILE = [  # (query, whether it shares a word with the stored passage)
@@ -56,3 +57,25 @@ def test_operator_words_are_searched_as_words(tmp_path: Path, embedder) -> None:
         assert store.search_bm25("NEAR", 5)
         assert store.search_bm25('"border"', 5)
         assert store.search_bm25("café borders", 5)  # porter stemming
+
+
+def test_affordable_terms_keep_the_rarest_within_the_budget() -> None:
+    terms = ["year", "hamas", "doha", "film", "absent"]
+    postings = [90_000, 120, 40, 60_000, 0]
+    assert affordable_terms(terms, postings, budget=1_000) == ["hamas", "doha"]
+    assert affordable_terms(terms, postings, budget=100_000) == ["hamas", "doha", "film"]
+    assert affordable_terms(["film", "year"], [60_000, 90_000], budget=10) == ["film", "year"]  # min_terms
+    assert affordable_terms(["absent"], [0]) == []
+
+
+def test_postings_count_stemmed_words_as_fts5_does(tmp_path: Path, embedder) -> None:
+    with Store.open(tmp_path / "s", create=True) as store:
+        store.add_documents(
+            [
+                Document(doc_id="a", source="t", text="Visitors crowded the harbour."),
+                Document(doc_id="b", source="t", text="A visitor left the harbour at noon."),
+            ],
+            embedder,
+        )
+        assert store._postings(["visitors", "harbour", "noon", "glacier"]) == [2, 2, 1, 0]
+        assert store.search_bm25("glacier", 5) == []

@@ -111,11 +111,13 @@ def load_cache(path: Path, generation: int, embedder: str) -> DenseData | None:
         return None
 
 
-# HNSW parameters: connectivity 16 keeps a 1M passage graph near 500 MB (int8 vectors plus links); a wide
-# search expansion and exact re-scoring of 4k candidates recover what int8 rounding loses.
+# HNSW parameters: connectivity 16 keeps a 1M passage graph near 600 MB (int8 vectors plus links). A wide
+# search expansion costs a few milliseconds and, with exact re-scoring of the candidates, recovers what
+# int8 rounding and a sparse graph lose (measured on 100k synthetic vectors: 1024 lifts top-1 agreement
+# with exact search from 0.94 at 256 to 0.98).
 HNSW_CONNECTIVITY = 16
-HNSW_EXPANSION_ADD = 64  # build cost grows with it; re-scoring makes up the recall
-HNSW_EXPANSION_SEARCH = 256
+HNSW_EXPANSION_ADD = 128
+HNSW_EXPANSION_SEARCH = 1024
 OVERFETCH = 4  # candidates re-scored per wanted result; widened by this factor when a window filters
 MIN_CANDIDATES = 64
 BUILD_CHUNK = 20_000  # vectors streamed from SQLite per step: ~30 MB as float32 at 384 dims

@@ -44,7 +44,7 @@ from veracity.store.dense import (
     save_hnsw,
     sync_hnsw,
 )
-from veracity.store.fts import match_expression
+from veracity.store.fts import affordable_terms, expression, query_terms
 from veracity.store.lock import WriterLock
 from veracity.store.passages import passage_spans
 from veracity.store.schema import SCHEMA, SCHEMA_VERSION
@@ -59,7 +59,7 @@ EMBED_BATCH_PASSAGES = 256  # passages embedded and committed together: a kill l
 PREFETCH_DOCUMENTS = 256  # documents read and split ahead of the embedder; bounds memory
 MAX_QUEUED_ACTIONS = 5000  # also bounds memory when a run only touches or re-links stored documents
 API_ORIGIN_PREFIX = "api:"
-STAGING_SUFFIX = "\x00partial"  # NUL never occurs in a path or doc_id
+STAGING_PREFIX = "partial:"  # origins are absolute paths or "api:...", so this never collides
 RESUME_KEY_PREFIX = "resume:"
 _SQL_CHUNK = 500
 
@@ -137,7 +137,7 @@ def _prepare(document: Document, position: int = 0) -> _Prepared:
 
 
 def _staging(origin: str) -> str:
-    return origin + STAGING_SUFFIX
+    return STAGING_PREFIX + origin
 
 
 def _resume_key(origin: str) -> str:
@@ -284,6 +284,7 @@ class Store:
                 connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
             connection.isolation_level = None  # we issue BEGIN/COMMIT ourselves
             connection.execute("PRAGMA busy_timeout = 10000")
+            connection.executescript(_QUERY_TABLES)
             if not read_only:
                 connection.execute("PRAGMA journal_mode = WAL")
                 connection.execute("PRAGMA synchronous = NORMAL")
@@ -341,6 +342,8 @@ class Store:
 
     def close(self) -> None:
         with self._guard:
+            self._dense = None  # a million-passage graph is hundreds of megabytes
+            self._dense_generation = -1
             self._connection.close()
             if self._lock is not None:
                 self._lock.release()
@@ -466,6 +469,8 @@ class Store:
             stat = file.stat()
             if previous is not None and previous[0] == stat.st_mtime and previous[1] == stat.st_size:
                 result.unchanged += previous[3]
+                if unfinished is not None:  # an interrupted update of a file since restored
+                    writer.abandon_origin(key)
                 return
             digest = _file_hash(file)
         except OSError as exc:
@@ -474,6 +479,8 @@ class Store:
         if previous is not None and previous[2] == digest:
             writer.touch_origin(key, stat.st_mtime, stat.st_size)
             result.unchanged += previous[3]
+            if unfinished is not None:
+                writer.abandon_origin(key)
             return
         skip = 0
         if unfinished is not None:
@@ -599,8 +606,11 @@ class Store:
 
     def search_bm25(self, query: str, k: int, date_range: DateRange | None = None) -> list[tuple[int, float]]:
         """(passage_id, score) by BM25, best first; `query` is free text, never FTS5 syntax."""
-        expression = match_expression(query)
-        if expression is None or k <= 0:
+        terms = query_terms(query)
+        if not terms or k <= 0:
+            return []
+        match = expression(affordable_terms(terms, self._postings(terms)))
+        if match is None:
             return []
         sql = "SELECT f.rowid, bm25(passages_fts) AS score FROM passages_fts f "
         params: list[Any] = []
@@ -609,10 +619,10 @@ class Store:
                 "JOIN passages p ON p.id = f.rowid JOIN documents d ON d.id = p.document_id "
                 "WHERE passages_fts MATCH ? AND (d.published IS NULL OR d.published BETWEEN ? AND ?) "
             )
-            params = [expression, date_range[0].isoformat(), date_range[1].isoformat()]
+            params = [match, date_range[0].isoformat(), date_range[1].isoformat()]
         else:
             sql += "WHERE passages_fts MATCH ? "
-            params = [expression]
+            params = [match]
         sql += "ORDER BY score LIMIT ?"
         params.append(k)
         try:
@@ -621,6 +631,27 @@ class Store:
         except sqlite3.OperationalError as exc:
             raise StoreError(f"full-text search failed in {self.path}: {exc}") from exc
         return [(int(row[0]), -float(row[1])) for row in rows]
+
+    def _postings(self, terms: list[str]) -> list[int]:
+        """How many passages hold each term, after FTS5's own stemming (read from a temporary index)."""
+        with self._guard:
+            connection = self._connection
+            connection.execute("INSERT INTO temp.query_text(rowid, text) VALUES (1, ?)", (" ".join(terms),))
+            try:
+                stems = [
+                    row[0] for row in connection.execute("SELECT term FROM temp.query_vocab ORDER BY offset")
+                ]
+            finally:
+                connection.execute("DELETE FROM temp.query_text")
+            if len(stems) != len(terms):  # a word the tokenizer splits further: score every word
+                return [1] * len(terms)
+            counts = []
+            for stem in stems:
+                row = connection.execute(
+                    "SELECT doc FROM temp.passages_vocab WHERE term = ?", (stem,)
+                ).fetchone()
+                counts.append(0 if row is None else int(row[0]))
+        return counts
 
     def search_dense(
         self, vector: np.ndarray, k: int, date_range: DateRange | None = None
@@ -638,12 +669,16 @@ class Store:
                 if embedder is None:
                     return None
                 count = self._connection.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
-                if count >= self.ann_threshold:
+                use_ann = count >= self.ann_threshold
+                if use_ann:
                     self._dense, self._dense_generation = self._ann_index(embedder)
-                    _discard(self.path / DENSE_CACHE_NAME)
                 else:
                     self._dense, self._dense_generation = self._exact_index(embedder, generation)
-                    _discard(self.path / HNSW_NAME, hnsw_meta_path(self.path / HNSW_NAME))
+                if not self.read_only:  # a reader may have chosen another threshold than the writer
+                    unused = (
+                        [DENSE_CACHE_NAME] if use_ann else [HNSW_NAME, hnsw_meta_path(Path(HNSW_NAME)).name]
+                    )
+                    _discard(*(self.path / name for name in unused))
             return self._dense
 
     def _exact_index(self, embedder: str, generation: int) -> tuple[DenseIndex, int]:
@@ -788,6 +823,17 @@ class Store:
                 raise
 
 
+# Per-connection helpers for BM25 (temporary, so read-only connections have them too): the store's term
+# statistics, and a one-row index that stems query words exactly as the passages were stemmed.
+_QUERY_TABLES = """
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.passages_vocab USING fts5vocab(main, passages_fts, row);
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_text USING fts5(
+    text, tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS temp.query_vocab USING fts5vocab(temp, query_text, instance);
+"""
+
+
 def _split_sql(script: str) -> list[str]:
     """Statements of SCHEMA; trigger bodies hold semicolons, so split on complete statements."""
     statements: list[str] = []
@@ -919,8 +965,9 @@ class _BatchWriter:
         self.inserted.pop(origin, None)
 
     def abandon_origin(self, origin: str) -> None:
-        """Drop what an interrupted run staged for a file that has changed since."""
+        """Drop what an interrupted run staged for a file that has changed since, before reading it anew."""
         self.queue.append(("abandon", origin))
+        self.flush()
 
     def remove_origin(self, origin: str) -> None:
         self.queue.append(("remove", origin))
