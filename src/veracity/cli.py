@@ -57,7 +57,12 @@ def write_output(text: str, output: Path | None) -> None:
 
 @app.command()
 def index(
-    paths: Annotated[list[Path], typer.Argument(help="Files or folders: txt, md, html, jsonl, jsonl.gz.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Files or folders: txt, md, html, jsonl(.gz), Wikipedia XML dumps (.xml, .xml.bz2, .xml.gz)."
+        ),
+    ],
     store: StoreOption,
     remove: Annotated[bool, typer.Option("--remove", help="Drop these files from the store.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
