@@ -153,7 +153,8 @@ def main() -> None:
         f"{args.articles} generated articles of 6-10 sentences each (sentences of `examples/evidence`, "
         "a third with changed numbers), checked against a store of that evidence. End-to-end includes "
         "starting the workers and loading their models; steady state runs from the first check started to "
-        "the last one finished.\n"
+        "the last one finished. The articles reuse the evidence notes' sentences, so the verifier's per-text "
+        "caches help later articles; unrelated real articles are slower (see `bench_check.py`, cold check).\n"
     )
     columns = [
         "engine",

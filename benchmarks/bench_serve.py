@@ -202,7 +202,11 @@ def main() -> int:
     print(f"### HTTP service, {args.checker} checker ({args.workers} worker thread)\n")
     print(f"Machine: {machine_line()}. Command: `{command}`.")
     print(f"Loopback, {args.duration:g} s of load per level; each request, `POST /v1/checks?wait=true`,")
-    print(f"carries a {words}-word article; latency is submit to report.\n")
+    print(f"carries a {words}-word article; latency is submit to report.")
+    if args.checker == "real":
+        print("Every request sends the same article, so the verifier's per-text caches are warm after")
+        print("the first; a cold article costs what `bench_check.py` reports.")
+    print()
     print("| clients | checks | checks/s | p50 latency (ms) | p95 latency (ms) | errors | lost jobs |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     failed = False
