@@ -215,3 +215,48 @@ def test_bad_option_values(example_store: Path, examples_dir: Path) -> None:
         run_cli("check", article, "--store", example_store, "--published", "yesterday"), "published"
     )
     assert_clean_error(run_cli("check", article, "--store", example_store, "--verifier", "nope"), "verifier")
+
+
+def test_serve_command_answers_checks(example_store: Path, examples_dir: Path) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "veracity", "serve", "--store", str(example_store), "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, server.stderr.read() if server.stderr else ""
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "server did not become healthy"
+            time.sleep(0.5)
+        article = (examples_dir / "gaza_talks.txt").read_text(encoding="utf-8")
+        response = httpx.post(
+            f"{base}/v1/checks?wait=true",
+            json={"text": article, "published": EXAMPLE_DATE},
+            timeout=120,
+        )
+        assert response.status_code == 200, response.text
+        verdicts = {claim["verdict"] for claim in response.json()["report"]["claims"]}
+        assert "refuted" in verdicts and "supported" in verdicts
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_missing_store_for_serve_is_one_line(tmp_path: Path) -> None:
+    assert_clean_error(run_cli("serve", "--store", tmp_path / "none", "--port", "1"), "store")
