@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from fake_embedder import HashingEmbedder
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO_ROOT / "examples"
 
@@ -23,3 +25,9 @@ def shared_datasets() -> Path:
     if not path.is_dir():
         pytest.skip(f"shared data sets not found at {path} (set VERACITY_DATA_DIR)")
     return path
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    """Bag-of-hashed-words vectors: texts sharing words are close, as with the real model."""
+    return HashingEmbedder()

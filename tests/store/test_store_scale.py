@@ -338,7 +338,7 @@ import sys, time
 from pathlib import Path
 from veracity.store import Store
 sys.path.insert(0, sys.argv[4])
-from conftest import HashingEmbedder
+from fake_embedder import HashingEmbedder
 
 class SlowEmbedder(HashingEmbedder):
     def embed(self, texts):

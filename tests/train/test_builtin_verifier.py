@@ -60,6 +60,15 @@ def test_missing_model_file_is_a_config_error(tmp_path) -> None:
         judge.judge_many([EvidencePair("a claim", "some evidence")])
 
 
+def test_model_dir_given_as_text_names_a_candidate_model(tmp_path) -> None:
+    Calibration(bias=(0.1, 0.0, 0.0)).save(tmp_path / "calibration.json")
+    judge = BuiltinJudge(Resources(), model_dir=str(tmp_path), use_slots=False)
+    assert judge.model_dir == tmp_path
+    assert judge.calibration.bias == (0.1, 0.0, 0.0)
+    with pytest.raises(ConfigError, match="does not exist"):
+        BuiltinJudge(Resources(), model_dir=str(tmp_path / "absent"), use_slots=False)
+
+
 def test_calibration_round_trip(tmp_path) -> None:
     calibration = Calibration(bias=(0.5, -0.25, 0.0), contradiction_weight=3.0, slot_gate=0.4)
     calibration.save(tmp_path / "calibration.json", dev_balanced_accuracy={"wice": 0.7})

@@ -1,4 +1,4 @@
-"""A fast, deterministic stand-in for the embedding model, so store tests do not load ONNX."""
+"""A fast, deterministic stand-in for the embedding model, so store and retrieval tests do not load ONNX."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 from collections.abc import Sequence
 
 import numpy as np
-import pytest
 
 
 class HashingEmbedder:
@@ -27,8 +26,3 @@ class HashingEmbedder:
                 out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.clip(norms, 1e-12, None)
-
-
-@pytest.fixture
-def embedder() -> HashingEmbedder:
-    return HashingEmbedder()
