@@ -1,7 +1,7 @@
 """The `veracity` command line: index, check, eval, train, serve, batch.
 
-Every command turns a `VeracityError` into one line on stderr and a non-zero exit; an interrupt exits 130
-after the stores have rolled back to their last commit.
+Every command turns a `VeracityError` into one line on stderr and a non-zero exit; an interrupt prints
+"Aborted!" and exits 1 after the stores have rolled back to their last commit.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, cast
 
-import click
 import typer
 
 from veracity.checker import ProgressCallback
@@ -187,13 +186,29 @@ def train(
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed for sampling, synthetic edits and initialisation.")] = 13,
     minutes: Annotated[float, typer.Option(help="Budget for the training loop.", min=1.0)] = 60.0,
+    base_model: Annotated[
+        Path | None,
+        typer.Option(help="Start from these weights (a previous run's OUT/hf) instead of MiniLM."),
+    ] = None,
+    learning_rate: Annotated[
+        float | None, typer.Option(help="Peak learning rate (default 5e-5; lower for a second round).")
+    ] = None,
 ) -> None:
     """Train the builtin verifier from the shared data sets (needs the `train` extra: torch, transformers)."""
     from veracity.eval.datasets import resolve_data_dir
-    from veracity.train import train_model
+    from veracity.train import TrainConfig, train_model
 
+    if base_model is not None and not (base_model / "config.json").is_file():
+        raise InputError(f"--base-model {base_model} holds no config.json (give a previous run's OUT/hf)")
+    config = TrainConfig() if learning_rate is None else TrainConfig(learning_rate=learning_rate)
     result = train_model(
-        resolve_data_dir(data_dir), out, seed, minutes, progress=lambda line: typer.echo(line, err=True)
+        resolve_data_dir(data_dir),
+        out,
+        seed,
+        minutes,
+        config=config,
+        base_model=base_model,
+        progress=lambda line: typer.echo(line, err=True),
     )
     dev = ", ".join(f"{name} {value:.3f}" for name, value in result.dev_balanced_accuracy.items())
     typer.echo(
@@ -274,19 +289,10 @@ def _claim_progress() -> ProgressCallback:
 def main() -> None:
     """Entry point: one line per error, never a traceback (VERACITY_DEBUG=1 shows it)."""
     try:
-        app(standalone_mode=False)
-    except click.ClickException as exc:
-        exc.show()
-        raise SystemExit(exc.exit_code) from None
-    except click.exceptions.Abort:
-        typer.echo("veracity: aborted", err=True)
-        raise SystemExit(130) from None
+        app()
     except VeracityError as exc:
         typer.echo(f"veracity: error: {exc}", err=True)
         raise SystemExit(exc.exit_code) from None
-    except KeyboardInterrupt:
-        typer.echo("veracity: interrupted", err=True)
-        raise SystemExit(130) from None
     except Exception as exc:
         if os.environ.get("VERACITY_DEBUG"):
             raise

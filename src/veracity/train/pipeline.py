@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
@@ -44,8 +43,9 @@ def train_model(
     """Reproduce the shipped verifier into `out_dir` (verifier-int8.onnx, tokenizer.json, calibration.json).
 
     `max_minutes` bounds the fine-tuning loop; building pairs, export and calibration add a few minutes.
-    An interrupted run resumes from `out_dir/checkpoint.pt`. To ship the result, copy the three files
-    into `src/veracity/models/`.
+    An interrupted run resumes from `out_dir/checkpoint.pt`. The fine-tuned weights stay in `out_dir/hf`,
+    so a second round can start from them (`base_model`, usually with a lower learning rate). To ship the
+    result, copy the three files into `src/veracity/models/`.
     """
     report = progress or log.info
     settings = replace(config or TrainConfig(), seed=seed, max_minutes=max_minutes)
@@ -69,7 +69,6 @@ def train_model(
         model_megabytes=round(model_path.stat().st_size / 2**20, 2),
     )
     (out_dir / "training.json").write_text(json.dumps(result.to_dict(), indent=2) + "\n", encoding="utf-8")
-    shutil.rmtree(fitted.model_dir, ignore_errors=True)
     return result
 
 

@@ -189,8 +189,13 @@ class BuiltinJudge:
 
     name = "builtin"
 
-    def __init__(self, resources: Resources, model_dir: Path | None = None, use_slots: bool = True) -> None:
-        self.model_dir = model_dir or default_model_dir()
+    def __init__(
+        self, resources: Resources, model_dir: Path | str | None = None, use_slots: bool = True
+    ) -> None:
+        # a string comes from `veracity eval --verifier-option model_dir=DIR`, to measure a candidate model
+        self.model_dir = Path(model_dir) if model_dir else default_model_dir()
+        if not self.model_dir.is_dir():
+            raise ConfigError(f"builtin verifier model directory {self.model_dir} does not exist")
         self.calibration = Calibration.load(self.model_dir / CALIBRATION_FILE)
         self.encoder = CrossEncoder(self.model_dir, max_length=self.calibration.max_length)
         self.slots = SlotChecker(resources) if use_slots else None
