@@ -365,7 +365,7 @@ def committed_documents(store: Path) -> int:
 def test_sigkill_inside_one_large_jsonl_then_resume(tmp_path: Path) -> None:
     corpus = write_jsonl(tmp_path / "big.jsonl", 2000)
     store_path = tmp_path / "store"
-    here = str(Path(__file__).parent)
+    here = str(Path(__file__).parents[1])  # tests/, where fake_embedder.py lives
 
     def run(delay: float) -> subprocess.Popen[str]:
         command = [sys.executable, "-c", INDEXER, str(store_path), str(corpus), str(delay), here]
