@@ -63,6 +63,10 @@ DATE_REFUTE_CORE_COVERAGE = 0.8
 """A date alone refutes only when the passage has (nearly) all of the claim's predicate and arguments: the
 same teams, the same verb. Otherwise a different date most likely means a different event."""
 ABOUTNESS_SPREAD = 0.06
+NEUTRAL_LEAN = 0.45
+"""Most weight an undecided passage gives the side it leans to, scaled by how likely it is about the claim's
+event: a near miss makes "not enough evidence" less certain than an unrelated passage does, yet stays below
+0.5 so the passage remains neutral."""
 MASKED_WEIGHT = 0.7
 CORE_WEIGHT = 0.3
 REGION_MARGIN = 0.06  # sentences this close to the best one count as aligned with the claim
@@ -362,7 +366,9 @@ def decide(
         if consistency.weak_mismatches:
             reason += f" ({describe_mismatch(consistency, evidence)})"
         return PairJudgement.from_scores(supported, 0.0, reason)
-    return PairJudgement.from_scores(0.0, 0.0, _neutral_reason(alignment, consistency))
+    lean = NEUTRAL_LEAN * alignment.same_event
+    leaning = (0.0, lean) if consistency.contradicts else (lean, 0.0)
+    return PairJudgement.from_scores(*leaning, _neutral_reason(alignment, consistency))
 
 
 def _neutral_reason(alignment: Alignment, consistency: Consistency) -> str:
