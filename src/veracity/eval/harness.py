@@ -40,6 +40,29 @@ class EvalResult:
     task: Task = "verify"
     metrics: dict[str, float] = field(default_factory=dict)
 
+    @classmethod
+    def from_labels(
+        cls,
+        dataset: str,
+        split: str,
+        verifier: str,
+        gold: Sequence[str],
+        predicted: Sequence[str],
+        elapsed: float,
+        **extra: Any,
+    ) -> EvalResult:
+        """Score predicted labels against gold ones: every task reports the same two metrics."""
+        return cls(
+            dataset=dataset,
+            split=split,
+            verifier=verifier,
+            n=len(gold),
+            balanced_accuracy=balanced_accuracy_supported(gold, predicted),
+            macro_f1=macro_f1(gold, predicted),
+            pairs_per_second=len(gold) / max(elapsed, 1e-9),
+            **extra,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "dataset": self.dataset,
@@ -115,18 +138,10 @@ def evaluate_pairs(
         raise InputError(f"no pairs to evaluate in {dataset} {split}")
     started = time.perf_counter()
     probabilities = judge_pairs(verifier, pairs, chunk_words=chunk_words, progress=progress)
-    elapsed = max(time.perf_counter() - started, 1e-9)
+    elapsed = time.perf_counter() - started
     gold = [pair.label for pair in pairs]
     predicted = [predicted_label(p) for p in probabilities]
-    return EvalResult(
-        dataset=dataset,
-        split=split,
-        verifier=verifier_name,
-        n=len(pairs),
-        balanced_accuracy=balanced_accuracy_supported(gold, predicted),
-        macro_f1=macro_f1(gold, predicted),
-        pairs_per_second=len(pairs) / elapsed,
-    )
+    return EvalResult.from_labels(dataset, split, verifier_name, gold, predicted, elapsed)
 
 
 def expand_datasets(dataset: str) -> list[str]:
