@@ -104,7 +104,7 @@ def _read_csv(path: Path, *, encoding: str = "utf-8") -> Iterator[dict[str, str]
         yield from csv.DictReader(handle)
 
 
-def _nli(label: str) -> GoldLabel | None:
+def nli_label(label: str) -> GoldLabel | None:
     """The NLI convention shared by most sets: entailment / contradiction / neutral."""
     return {
         "e": "supported",
@@ -116,7 +116,7 @@ def _nli(label: str) -> GoldLabel | None:
     }.get(label.strip().lower())  # type: ignore[return-value]
 
 
-_FEVER: dict[str, GoldLabel] = {
+FEVER_LABELS: dict[str, GoldLabel] = {
     "SUPPORTS": "supported",
     "REFUTES": "refuted",
     "NOT ENOUGH INFO": "not_enough_evidence",
@@ -157,7 +157,7 @@ def _wice_oracle_pair(rows: list[dict[str, Any]]) -> Pair:
     return Pair(claim_id, first["claim"], chunks, wice_label(first["label"]), claim_id)
 
 
-_CHECK_COVID: dict[str, GoldLabel] = {
+CHECK_COVID_LABELS: dict[str, GoldLabel] = {
     "SUPPORT": "supported",
     "REFUTE": "refuted",
     "NOTENOUGHINFO": "not_enough_evidence",
@@ -184,9 +184,8 @@ def _load_check_covid(root: Path, split: Split) -> Iterator[Pair]:
             abstract = corpus[record["cord_id"]]["abstract"]
             indices = sorted({item["sent_index"] for item in record["evidence_set"]})
             evidence = tuple(abstract[i] for i in indices if i < len(abstract)) or tuple(abstract)
-            yield Pair(
-                record["id"], record["claim"], evidence, _CHECK_COVID[record["label"]], record["cord_id"]
-            )
+            label = CHECK_COVID_LABELS[record["label"]]
+            yield Pair(record["id"], record["claim"], evidence, label, record["cord_id"])
 
 
 def _factcheck_label(value: object) -> GoldLabel:
@@ -269,7 +268,7 @@ def _hashed(dataset: str, split: Split, pairs: Iterable[Pair]) -> Iterator[Pair]
 def _load_anli(root: Path, split: Split) -> Iterator[Pair]:
     for round_name in ("R1", "R2", "R3"):
         for record in read_jsonl(root / round_name / f"{split}.jsonl"):
-            label = _nli(record["label"])
+            label = nli_label(record["label"])
             if label:
                 yield Pair(
                     record["uid"], record["hypothesis"], (record["context"],), label, record["context"]
@@ -296,7 +295,7 @@ def _load_begin(root: Path, split: Split) -> Iterator[Pair]:
 def _load_breaking_nli(root: Path, split: Split) -> Iterator[Pair]:
     def pairs() -> Iterator[Pair]:
         for record in read_jsonl(root / "dataset.jsonl"):
-            label = _nli(record["gold_label"])
+            label = nli_label(record["gold_label"])
             if label:
                 premise = record["sentence1"]
                 yield Pair(str(record["pairID"]), record["sentence2"], (premise,), label, premise)
@@ -306,14 +305,14 @@ def _load_breaking_nli(root: Path, split: Split) -> Iterator[Pair]:
 
 def _load_cad_snli(root: Path, split: Split) -> Iterator[Pair]:
     for number, row in enumerate(_read_tsv(root / "all_combined" / f"{split}.tsv")):
-        label = _nli(row[2]) if len(row) >= 3 else None
+        label = nli_label(row[2]) if len(row) >= 3 else None
         if label:
             yield Pair(f"cad-{split}-{number}", row[1], (row[0],), label, row[0])
 
 
 def _load_control_nli(root: Path, split: Split) -> Iterator[Pair]:
     for record in read_jsonl(root / f"{split}.jsonl"):
-        label = _nli(record["label"])
+        label = nli_label(record["label"])
         if label:
             yield Pair(record["uid"], record["hypothesis"], (record["premise"],), label, record["premise"])
 
@@ -360,7 +359,7 @@ def _train_or_dev(dataset: str, pair: Pair, split: Split) -> bool:
 def _load_fever2_adversarial(root: Path, split: Split) -> Iterator[Pair]:
     def pairs() -> Iterator[Pair]:
         for record in read_jsonl(root / "test.jsonl"):
-            label = _FEVER.get(record["label"])
+            label = FEVER_LABELS.get(record["label"])
             if label:
                 yield Pair(str(record["id"]), record["claim"], (record["evidence"],), label, record["page"])
 
@@ -388,7 +387,7 @@ def _load_fever_rte_dev(root: Path, split: Split) -> Iterator[Pair]:
 
 def _load_fever_symmetric(root: Path, split: Split) -> Iterator[Pair]:
     for record in read_jsonl(root / "symmetric_v0.2" / f"fever_symmetric_{split}.jsonl"):
-        label = _FEVER.get(record["label"])
+        label = FEVER_LABELS.get(record["label"])
         if label:
             yield Pair(str(record["id"]), record["claim"], (record["evidence"],), label, record["claim"])
 
@@ -426,7 +425,7 @@ def _load_fnc1(root: Path, split: Split) -> Iterator[Pair]:
 
 def _load_fool_me_twice(root: Path, split: Split) -> Iterator[Pair]:
     for record in read_jsonl(root / f"{split}.jsonl"):
-        label = _FEVER.get(record["label"])
+        label = FEVER_LABELS.get(record["label"])
         evidence = tuple(item["text"] for item in record["gold_evidence"])
         if label and evidence:
             yield Pair(record["id"], record["text"], evidence, label, record["wikipedia_page"])
@@ -462,7 +461,7 @@ def _load_healthver(root: Path, split: Split) -> Iterator[Pair]:
 def _load_mnli_dev_matched(root: Path, split: Split) -> Iterator[Pair]:
     def pairs() -> Iterator[Pair]:
         for row in _read_tsv(root / "mnli_development_set_number_of_correct_responses.txt"):
-            label = _nli(row[3]) if len(row) >= 4 else None
+            label = nli_label(row[3]) if len(row) >= 4 else None
             if label:
                 yield Pair(f"mnli-{row[0]}", row[2].strip(), (row[1].strip(),), label, row[1])
 
@@ -487,7 +486,7 @@ def _load_qags(root: Path, split: Split) -> Iterator[Pair]:
 def _load_sick(root: Path, split: Split) -> Iterator[Pair]:
     name = {"train": "SICK_train.txt", "dev": "SICK_trial.txt", "test": "SICK_test_annotated.txt"}[split]
     for row in _read_tsv(root / name):
-        label = _nli(row[4]) if len(row) >= 5 else None
+        label = nli_label(row[4]) if len(row) >= 5 else None
         if label:
             yield Pair(f"sick-{row[0]}", row[2], (row[1],), label, row[1])
 
@@ -499,7 +498,7 @@ def _load_snli_esnli(root: Path, split: Split) -> Iterator[Pair]:
         (root / f"labels.{split}").open(encoding="utf-8") as labels,
     ):
         for number, (premise, hypothesis, label) in enumerate(zip(premises, hypotheses, labels, strict=True)):
-            gold = _nli(label)
+            gold = nli_label(label)
             if gold:
                 yield Pair(
                     f"snli-{split}-{number}", hypothesis.strip(), (premise.strip(),), gold, premise.strip()
@@ -509,7 +508,7 @@ def _load_snli_esnli(root: Path, split: Split) -> Iterator[Pair]:
 def _load_taxinli(root: Path, split: Split) -> Iterator[Pair]:
     def pairs() -> Iterator[Pair]:
         for row in _read_tsv(root / "taxinli10k.tsv"):
-            label = _nli(row[2]) if len(row) >= 3 else None
+            label = nli_label(row[2]) if len(row) >= 3 else None
             if label:
                 yield Pair(f"taxinli-{row[-2]}", row[1], (row[0],), label, row[0])
 
@@ -520,7 +519,7 @@ def _load_vitaminc(root: Path, split: Split) -> Iterator[Pair]:
     """Real and synthetic test files, split by `case_id` so contrastive twins stay together."""
     for part in ("real", "synthetic"):
         for record in read_jsonl(root / part / "test.jsonl"):
-            label = _FEVER.get(record["label"])
+            label = FEVER_LABELS.get(record["label"])
             if label and hash_split("vitaminc", record["case_id"]) == split:
                 yield Pair(
                     record["unique_id"], record["claim"], (record["evidence"],), label, record["case_id"]

@@ -16,31 +16,18 @@ from pathlib import Path
 from typing import Any
 
 from veracity.errors import InputError
-from veracity.eval.datasets import Split, iter_factcheck_documents
+from veracity.eval.datasets import (
+    CHECK_COVID_LABELS,
+    FEVER_LABELS,
+    Split,
+    iter_factcheck_documents,
+    nli_label,
+    wice_label,
+)
 from veracity.train.evidence import evidence_window, select_evidence, split_sentences
 from veracity.train.pairs import Pair, PairLabel
 from veracity.train.splits import wice_dev_split
 
-_CHECK_COVID: dict[str, PairLabel] = {
-    "SUPPORT": "supported",
-    "REFUTE": "refuted",
-    "NOTENOUGHINFO": "not_enough_evidence",
-}
-_VITAMINC: dict[str, PairLabel] = {
-    "SUPPORTS": "supported",
-    "REFUTES": "refuted",
-    "NOT ENOUGH INFO": "not_enough_evidence",
-}
-_SNLI: dict[str, PairLabel] = {
-    "entailment": "supported",
-    "contradiction": "refuted",
-    "neutral": "not_enough_evidence",
-}
-_WICE: dict[str, PairLabel] = {
-    "supported": "supported",
-    "partially_supported": "not_enough_evidence",
-    "not_supported": "not_enough_evidence",
-}
 _FACTCHECK_STANCE: dict[str, PairLabel] = {
     "completely-support": "supported",
     "refute": "refuted",
@@ -68,7 +55,8 @@ def check_covid_pairs(data_dir: Path, split: str) -> list[Pair]:
         gold = [abstract[i] for i in indices if i < len(abstract)]
         evidence = evidence_window(row["claim"], gold) if gold else select_evidence(row["claim"], abstract)
         if evidence:
-            pairs.append(Pair(evidence, row["claim"].strip(), _CHECK_COVID[row["label"]], "check_covid"))
+            label = CHECK_COVID_LABELS[row["label"]]
+            pairs.append(Pair(evidence, row["claim"].strip(), label, "check_covid"))
     return pairs
 
 
@@ -88,7 +76,7 @@ def wice_pairs(data_dir: Path, part: str) -> list[Pair]:
     for row in read_jsonl(root / "entailment_retrieval" / "claim" / "dev.jsonl"):
         if wice_dev_split(row["meta"]["id"]) != part:
             continue
-        label: PairLabel = _WICE[row["label"]]
+        label: PairLabel = wice_label(row["label"])
         sentences = row["evidence"]
         gold_sets = row.get("supporting_sentences") or []
         if gold_sets:
@@ -153,7 +141,7 @@ def vitaminc_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]
     for part in ("real", "synthetic"):
         rows = list(read_jsonl(data_dir / "vitaminc" / part / "test.jsonl"))
         for row in rng.sample(rows, min(limit // 2, len(rows))):
-            pairs.append(Pair(row["evidence"], row["claim"], _VITAMINC[row["label"]], f"vitaminc/{part}"))
+            pairs.append(Pair(row["evidence"], row["claim"], FEVER_LABELS[row["label"]], f"vitaminc/{part}"))
     return pairs
 
 
@@ -162,11 +150,13 @@ def snli_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]:
     premises = (root / "s1.dev").read_text(encoding="utf-8").splitlines()
     hypotheses = (root / "s2.dev").read_text(encoding="utf-8").splitlines()
     labels = (root / "labels.dev").read_text(encoding="utf-8").splitlines()
-    rows = [(p, h, lab) for p, h, lab in zip(premises, hypotheses, labels, strict=False) if lab in _SNLI]
-    return [
-        Pair(p.strip(), h.strip(), _SNLI[lab], "snli")
-        for p, h, lab in rng.sample(rows, min(limit, len(rows)))
+    rows = [
+        (p, h, label)
+        for p, h, raw in zip(premises, hypotheses, labels, strict=False)
+        if (label := nli_label(raw)) is not None
     ]
+    sample = rng.sample(rows, min(limit, len(rows)))
+    return [Pair(premise.strip(), hypothesis.strip(), label, "snli") for premise, hypothesis, label in sample]
 
 
 def xsum_documents(data_dir: Path) -> list[list[str]]:
