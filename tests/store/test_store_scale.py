@@ -183,6 +183,26 @@ def test_sync_reaches_exactly_the_stored_ids() -> None:
     assert not sync_hnsw(index, np.arange(100, 300), read)
 
 
+def test_many_threaded_build_of_a_small_graph_keeps_recall(embedder) -> None:
+    """Concurrent inserts into a near-empty graph used to leave some nearest neighbours unreachable."""
+    texts = [topic_text(n) for n in range(600)]
+    vectors = embedder.embed(texts)
+    queries = embedder.embed([f"visitors near the {topic} in district {n}" for n, topic in enumerate(TOPICS)])
+    exact = (queries @ vectors.T).max(axis=1)
+
+    def read(first_id: int, chunk: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        ids = np.arange(first_id, len(texts))
+        yield ids, vectors[ids]
+
+    for _ in range(6):
+        index = new_hnsw(embedder.dim)
+        sync_hnsw(index, np.arange(len(texts)), read, threads=8)
+        found = [
+            max(float(vectors[int(key)] @ query) for key in index.search(query, 8).keys) for query in queries
+        ]
+        assert np.allclose(found, exact, atol=1e-5)
+
+
 def test_ann_date_window_over_fetches_and_keeps_undated(tmp_path: Path, embedder) -> None:
     documents = [
         Document(doc_id=f"d{n}", source="t", text=topic_text(n), published=date(2020 + n % 4, 6, 1))

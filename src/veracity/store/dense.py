@@ -120,6 +120,9 @@ HNSW_EXPANSION_ADD = 128
 HNSW_EXPANSION_SEARCH = 1024
 OVERFETCH = 4  # candidates re-scored per wanted result; widened by this factor when a window filters
 MIN_CANDIDATES = 64
+SERIAL_SEED = (
+    2_048  # a graph's first vectors go in one thread: concurrent inserts into a tiny graph lose recall
+)
 BUILD_CHUNK = 20_000  # vectors streamed from SQLite per step: ~30 MB as float32 at 384 dims
 
 IdsReader = Callable[[], np.ndarray]
@@ -213,8 +216,16 @@ def sync_hnsw(index: Index, stored_ids: np.ndarray, read_vectors: VectorReader, 
     for ids, vectors in read_vectors(int(missing[0]), BUILD_CHUNK):
         wanted = np.isin(ids, missing, assume_unique=True)
         if wanted.any():
-            index.add(ids[wanted].astype(np.uint64), vectors[wanted], threads=threads)
+            _add(index, ids[wanted].astype(np.uint64), vectors[wanted], threads)
     return True
+
+
+def _add(index: Index, keys: np.ndarray, vectors: np.ndarray, threads: int) -> None:
+    serial = max(0, min(SERIAL_SEED - len(index), len(keys)))
+    if serial:
+        index.add(keys[:serial], vectors[:serial], threads=1)
+    if serial < len(keys):
+        index.add(keys[serial:], vectors[serial:], threads=threads)
 
 
 def hnsw_meta_path(path: Path) -> Path:
