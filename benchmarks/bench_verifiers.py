@@ -2,6 +2,8 @@
 
 python benchmarks/bench_verifiers.py --limit 300
 python benchmarks/bench_verifiers.py --fit-embed-threshold   # re-choose the embed-threshold on dev
+python benchmarks/bench_verifiers.py --verifiers llm,builtin,embed-threshold,slots-only --limit 40 \
+    --section bench_verifiers_llm   # the slow LLM judge on a smaller sample, beside the others
 """
 
 from __future__ import annotations
@@ -48,9 +50,9 @@ def fit_embed_threshold(data_dir: str | None, limit: int | None) -> float:
     )
 
 
-def describe(table: str, command: str) -> str:
+def describe(table: str, command: str, heading: str) -> str:
     return (
-        "## Verifiers on gold evidence (task `verify`)\n\n"
+        f"## {heading}\n\n"
         f"Machine: {machine_line()}. Command: `{command}`.\n"
         "Balanced accuracy is supported vs not (LLM-AggreFact convention); macro-F1 is 3-way. "
         "Long evidence is chunked (180 words) and the chunk verdicts aggregated.\n\n"
@@ -67,6 +69,9 @@ def main() -> None:
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--fit-embed-threshold", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
+    parser.add_argument(
+        "--section", default="bench_verifiers", help="part of docs/benchmarks.md to write (a second table)"
+    )
     args = parser.parse_args()
     if args.fit_embed_threshold:
         print(f"embed-threshold chosen on dev: {fit_embed_threshold(args.data_dir, args.limit):.3f}")
@@ -82,7 +87,10 @@ def main() -> None:
     print(table)
     if not args.no_write:
         command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
-        write_section("bench_verifiers", describe(table, command))
+        heading = "Verifiers on gold evidence (task `verify`)"
+        if args.section != "bench_verifiers":
+            heading += f", up to {args.limit} pairs per set"
+        write_section(args.section, describe(table, command, heading))
 
 
 if __name__ == "__main__":

@@ -47,6 +47,20 @@ def test_supported_outscores_a_changed_number_and_an_unrelated_passage(verifier)
 
 
 @needs_model
+def test_a_pair_scores_the_same_alone_and_among_others(verifier) -> None:
+    """Dynamic quantisation scales activations per input tensor: batching would let neighbours move logits."""
+    encoder = verifier.pair_judge.encoder
+    target = ("The strike on the school killed about 93 people on Saturday.", "The strike killed 92 people.")
+    neighbours = [
+        ("A very long passage about harvests, " * 20, "Farmers harvested more wheat."),
+        ("Short.", "Prices rose 4 percent in May."),
+    ]
+    alone = encoder.logits([target])[0]
+    among = encoder.logits([neighbours[0], target, neighbours[1]])[1]
+    assert alone.tolist() == among.tolist()
+
+
+@needs_model
 def test_long_evidence_is_cut_to_the_relevant_window(verifier) -> None:
     filler = " ".join(f"Paragraph {i} is about the weather in Oslo." for i in range(80))
     evidence = filler + " Hamas did not take part in the Doha talks on 15 August 2024. " + filler

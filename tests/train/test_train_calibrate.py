@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from veracity.eval.chunking import aggregate_chunks, predicted_label
-from veracity.train.calibrate import ScoredSet, chunk_probabilities, fit_calibration, predicted_supported
+from veracity.train.calibrate import (
+    SLOT_GATES,
+    ScoredSet,
+    chunk_probabilities,
+    fit_calibration,
+    predicted_supported,
+)
 from veracity.verify.base import PAIR_LABELS
 from veracity.verify.builtin import Calibration
 
@@ -65,3 +71,15 @@ def test_fit_calibration_improves_on_an_uncalibrated_model() -> None:
     recall = [float(np.mean(before[gold == side] == side)) for side in (True, False)]
     assert accuracy["synthetic"] > sum(recall) / 2
     assert fitted.bias[0] > 0
+
+
+def test_equal_accuracy_prefers_the_higher_slot_gate() -> None:
+    """Slots never checked: every gate scores the same, so the cheapest (highest) gate must win."""
+    rng = np.random.default_rng(3)
+    gold = rng.random(120) < 0.4
+    logits = rng.normal(size=(120, 3))
+    logits[:, 0] += np.where(gold, 1.5, 0.0)
+    scored = ScoredSet(logits, np.zeros(120, bool), np.zeros(120, bool), np.ones(120), np.arange(120), gold)
+    fitted, _ = fit_calibration({"synthetic": scored}, Calibration())
+    assert fitted.slot_gate == max(SLOT_GATES)
+    assert fitted.contradiction_weight == 0.0 and fitted.coverage_weight == 0.0

@@ -25,11 +25,16 @@ def format_table(results: Sequence[EvalResult]) -> str:
             str(result.n),
             _fmt(result.balanced_accuracy),
             _fmt(result.macro_f1),
-            f"{result.pairs_per_second:.1f}",
+            _rate(result.pairs_per_second),
             *(_fmt(result.metrics.get(name)) for name in extra),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _rate(per_second: float) -> str:
+    """Two significant digits below 10 a second, so a slow judge does not print as 0.0."""
+    return f"{per_second:.2g}" if per_second < 10 else f"{per_second:.1f}"
 
 
 def _fmt(value: float | None) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import cached_property
@@ -30,7 +31,7 @@ from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairV
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
-    from tokenizers import Tokenizer
+    from tokenizers import Encoding, Tokenizer
 
     from veracity.resources import Resources
     from veracity.slots import SlotAnalysis
@@ -92,14 +93,17 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 class CrossEncoder:
-    """onnxruntime inference of the int8 model, loaded on first use, batched by similar length."""
+    """onnxruntime inference of the int8 model, loaded on first use, one pair per run.
 
-    def __init__(
-        self, model_dir: Path, max_length: int = 128, batch_size: int = 32, threads: int = 2
-    ) -> None:
+    The model is dynamically quantised: activation scales are computed over the whole input tensor, so in a
+    batch a pair's logits would depend on its neighbours and on padding (up to a logit apart, enough to flip
+    a verdict). Each pair therefore runs alone, without padding, and `threads` single-threaded runs go in
+    parallel (onnxruntime releases the GIL), which is also faster than batching on a small CPU.
+    """
+
+    def __init__(self, model_dir: Path, max_length: int = 128, threads: int = 2) -> None:
         self.model_dir = model_dir
         self.max_length = max_length
-        self.batch_size = batch_size
         self.threads = threads
         self._lock = threading.Lock()
 
@@ -113,7 +117,7 @@ class CrossEncoder:
                 f"the builtin verifier model {path} is missing: run `veracity train` or reinstall"
             )
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.threads
+        options.intra_op_num_threads = 1
         options.inter_op_num_threads = 1
         return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
@@ -125,27 +129,27 @@ class CrossEncoder:
             raise ConfigError(f"{self.model_dir / TOKENIZER_FILE} is missing: reinstall veracity")
         return load_tokenizer(self.model_dir, self.max_length)
 
+    @cached_property
+    def _pool(self) -> ThreadPoolExecutor:
+        return ThreadPoolExecutor(max_workers=max(1, self.threads), thread_name_prefix="veracity-encoder")
+
     def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Logits (n, 3) for (evidence, claim) pairs, in the order given."""
-        result = np.zeros((len(pairs), len(PAIR_LABELS)), dtype=np.float32)
         if not pairs:
-            return result
+            return np.zeros((0, len(PAIR_LABELS)), dtype=np.float32)
         with self._lock:
-            encodings = self.tokenizer.encode_batch(list(pairs))
-            order = sorted(range(len(pairs)), key=lambda i: len(encodings[i].ids))
-            for start in range(0, len(order), self.batch_size):
-                batch = order[start : start + self.batch_size]
-                width = max(len(encodings[i].ids) for i in batch)
-                feeds = {
-                    name: np.array(
-                        [getattr(encodings[i], attr) + [0] * (width - len(encodings[i].ids)) for i in batch],
-                        dtype=np.int64,
-                    )
-                    for name, attr in (("input_ids", "ids"), ("attention_mask", "attention_mask"),
-                                       ("token_type_ids", "type_ids"))
-                }  # fmt: skip
-                result[batch] = self.session.run(["logits"], feeds)[0]
-        return result
+            session, tokenizer, pool = self.session, self.tokenizer, self._pool
+        encodings = tokenizer.encode_batch(list(pairs))
+
+        def run(encoding: Encoding) -> np.ndarray:
+            feeds = {
+                "input_ids": np.array([encoding.ids], dtype=np.int64),
+                "attention_mask": np.array([encoding.attention_mask], dtype=np.int64),
+                "token_type_ids": np.array([encoding.type_ids], dtype=np.int64),
+            }
+            return session.run(["logits"], feeds)[0][0]
+
+        return np.stack(list(pool.map(run, encodings))).astype(np.float32)
 
 
 class SlotChecker:
@@ -154,6 +158,9 @@ class SlotChecker:
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
         self._cache: dict[tuple[str, date | None], SlotAnalysis] = {}
+
+    def clear(self) -> None:
+        self._cache.clear()
 
     def _analyses(self, keys: Sequence[tuple[str, date | None]]) -> list[SlotAnalysis]:
         """Parse the texts not seen yet in one `nlp.pipe` call (batched parsing is several times faster)."""

@@ -1,0 +1,86 @@
+"""Claim-passage pairs per second of the `builtin` verifier; writes its part of docs/benchmarks.md.
+
+The unit is one claim against one passage of at most 180 words (the chunks `veracity eval` judges), taken
+from the test splits in a fixed order. Three figures: the int8 model alone, the verifier with its slot
+rules on first sight of every text, and the same pairs again with the parse caches warm (a claim checked
+against passages the store has served before). Each pass starts from a fresh verifier except the warm one.
+
+python benchmarks/bench_builtin_speed.py --pairs 1000 --data-dir ../shared/datasets
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from pathlib import Path
+
+from docs_section import machine_line, write_section
+from veracity.eval.chunking import chunk_evidence
+from veracity.eval.datasets import load_pairs
+from veracity.resources import Resources
+from veracity.verify.base import EvidencePair
+from veracity.verify.builtin import BuiltinJudge
+
+DATASETS = ("wice", "check_covid", "factcheck_gpt")
+
+
+def claim_passage_pairs(data_dir: str | None, count: int) -> list[EvidencePair]:
+    """Round-robin over the data sets so each contributes its kind of passage."""
+    per_set = []
+    for name in DATASETS:
+        pairs = load_pairs(name, "test", data_dir)
+        per_set.append([EvidencePair(p.claim, chunk) for p in pairs for chunk in chunk_evidence(p.evidence)])
+    mixed = [pair for group in itertools.zip_longest(*per_set) for pair in group if pair is not None]
+    return mixed[:count]
+
+
+def timed(judge: BuiltinJudge, pairs: list[EvidencePair]) -> float:
+    start = time.perf_counter()
+    judge.judge_many(pairs)
+    return len(pairs) / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--pairs", type=int, default=1000)
+    parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
+    args = parser.parse_args()
+    pairs = claim_passage_pairs(args.data_dir, args.pairs)
+    machine = machine_line()
+    resources = Resources()
+    resources.nlp  # noqa: B018 -- load spaCy outside the timed passes
+    warmup = pairs[:32]
+
+    model_only = BuiltinJudge(resources, use_slots=False)
+    model_only.judge_many(warmup)
+    rows = [("int8 model alone (no slot rules)", timed(model_only, pairs))]
+
+    full = BuiltinJudge(resources)
+    full.judge_many(warmup)
+    if full.slots is not None:
+        full.slots.clear()
+    rows.append(("model + slot rules, every text parsed for the first time", timed(full, pairs)))
+    rows.append(("model + slot rules, parse caches warm", timed(full, pairs)))
+
+    words = sum(len(pair.evidence.split()) for pair in pairs) / len(pairs)
+    table = "\n".join(
+        ["| configuration | claim-passage pairs/s |", "|---|---|"]
+        + [f"| {name} | {rate:.0f} |" for name, rate in rows]
+    )
+    print(table)
+    if not args.no_write:
+        command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
+        write_section(
+            "bench_builtin_speed",
+            "## Builtin verifier speed (claim-passage pairs)\n\n"
+            f"Machine: {machine}. Command: `{command}`.\n"
+            f"{len(pairs)} pairs from the WiCE, Check-COVID and Factcheck-GPT test splits, passages of at "
+            f"most 180 words (mean {words:.0f}); target >= 200 pairs/s.\n\n{table}\n",
+        )
+
+
+if __name__ == "__main__":
+    main()
