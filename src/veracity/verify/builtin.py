@@ -101,10 +101,12 @@ class CrossEncoder:
     parallel (onnxruntime releases the GIL), which is also faster than batching on a small CPU.
     """
 
-    def __init__(self, model_dir: Path, max_length: int = 128, threads: int = 2) -> None:
+    def __init__(self, model_dir: Path, max_length: int = 128, threads: int | None = None) -> None:
+        from veracity.embed.minilm import default_threads
+
         self.model_dir = model_dir
         self.max_length = max_length
-        self.threads = threads
+        self.threads = threads or default_threads()  # $VERACITY_ONNX_THREADS, which batch workers set
         self._lock = threading.Lock()
 
     @cached_property

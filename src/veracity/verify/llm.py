@@ -252,9 +252,9 @@ def installed_qwen_model(cache_dir: Path | None = None) -> Path | None:
     """
     import importlib
 
-    target = (
-        cache_dir or Path(os.environ.get("VERACITY_CACHE", Path.home() / ".cache" / "veracity"))
-    ) / QWEN_FILE
+    from veracity.embed.minilm import cache_dir as default_cache_dir
+
+    target = (cache_dir or default_cache_dir()) / QWEN_FILE
     if target.is_file():
         return target
     parts = []
