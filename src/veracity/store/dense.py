@@ -120,9 +120,7 @@ HNSW_EXPANSION_ADD = 128
 HNSW_EXPANSION_SEARCH = 1024
 OVERFETCH = 4  # candidates re-scored per wanted result; widened by this factor when a window filters
 MIN_CANDIDATES = 64
-SERIAL_SEED = (
-    2_048  # a graph's first vectors go in one thread: concurrent inserts into a tiny graph lose recall
-)
+SERIAL_SEED = 2_048  # first vectors go in one thread: concurrent inserts into a tiny graph lose recall
 BUILD_CHUNK = 20_000  # vectors streamed from SQLite per step: ~30 MB as float32 at 384 dims
 
 IdsReader = Callable[[], np.ndarray]
