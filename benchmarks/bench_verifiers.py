@@ -4,6 +4,8 @@ python benchmarks/bench_verifiers.py --limit 300
 python benchmarks/bench_verifiers.py --fit-embed-threshold   # re-choose the embed-threshold on dev
 python benchmarks/bench_verifiers.py --verifiers llm,builtin,embed-threshold,slots-only --limit 40 \
     --section bench_verifiers_llm   # the slow LLM judge on a smaller sample, beside the others
+python benchmarks/bench_verifiers.py --verifiers builtin,embed-threshold,slots-only --limit 1000 \
+    --section bench_verifiers_full  # every test pair, for the model card
 """
 
 from __future__ import annotations
