@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from store_probe import committed_value
 from veracity.store import Store
 from veracity.store.store import DB_NAME
 
@@ -59,11 +60,7 @@ def run_indexer(store: Path, corpus: Path, delay: float) -> subprocess.Popen[str
 
 
 def committed_generation(store: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{store / DB_NAME}?mode=ro", uri=True, timeout=5) as connection:
-            return int(connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()[0])
-    except sqlite3.Error:
-        return 0
+    return committed_value(store, "SELECT value FROM meta WHERE key = 'generation'")
 
 
 @pytest.mark.slow

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from store_probe import committed_value
 from veracity.errors import ConfigError
 from veracity.store import Store
 from veracity.store.dense import AnnDenseIndex, ExactDenseIndex, hnsw_meta_path, new_hnsw, sync_hnsw
@@ -374,11 +375,7 @@ print(result.added, result.resumed, getattr(embedder, "texts", 0), flush=True)
 
 
 def committed_documents(store: Path) -> int:
-    try:
-        with sqlite3.connect(f"file:{store / DB_NAME}?mode=ro", uri=True, timeout=5) as connection:
-            return int(connection.execute("SELECT COUNT(*) FROM documents").fetchone()[0])
-    except sqlite3.Error:
-        return 0
+    return committed_value(store, "SELECT COUNT(*) FROM documents")
 
 
 @pytest.mark.slow
