@@ -4,6 +4,9 @@ The unit is one claim against one passage of at most 180 words (the chunks `vera
 from the test splits in a fixed order. Three figures: the int8 model alone, the verifier with its slot
 rules on first sight of every text, and the same pairs again with the parse caches warm (a claim checked
 against passages the store has served before). Each pass starts from a fresh verifier except the warm one.
+A fourth figure is what `veracity check` and `veracity eval` run: every claim judged against all of its
+passages at once by the claim-level decision head (one more model run per claim, on the window of its best
+sentences, and one slot comparison per claim), counted in the same claim-passage pairs.
 
 python benchmarks/bench_builtin_speed.py --pairs 1000 --data-dir ../shared/datasets
 """
@@ -26,14 +29,23 @@ from veracity.verify.builtin import BuiltinJudge
 DATASETS = ("wice", "check_covid", "factcheck_gpt")
 
 
-def claim_passage_pairs(data_dir: str | None, count: int) -> list[EvidencePair]:
-    """Round-robin over the data sets so each contributes its kind of passage."""
+def claim_sets(data_dir: str | None, count: int) -> list[list[EvidencePair]]:
+    """Claims with their chunks, round-robin over the data sets, until `count` claim-passage pairs."""
     per_set = []
     for name in DATASETS:
         pairs = load_pairs(name, "test", data_dir)
-        per_set.append([EvidencePair(p.claim, chunk) for p in pairs for chunk in chunk_evidence(p.evidence)])
-    mixed = [pair for group in itertools.zip_longest(*per_set) for pair in group if pair is not None]
-    return mixed[:count]
+        per_set.append(
+            [[EvidencePair(p.claim, chunk) for chunk in chunk_evidence(p.evidence)] for p in pairs]
+        )
+    mixed = [claim for group in itertools.zip_longest(*per_set) for claim in group if claim]
+    chosen: list[list[EvidencePair]] = []
+    total = 0
+    for claim in mixed:
+        if total >= count:
+            break
+        chosen.append(claim[: count - total])
+        total += len(chosen[-1])
+    return chosen
 
 
 def timed(judge: BuiltinJudge, pairs: list[EvidencePair]) -> float:
@@ -42,13 +54,20 @@ def timed(judge: BuiltinJudge, pairs: list[EvidencePair]) -> float:
     return len(pairs) / (time.perf_counter() - start)
 
 
+def timed_sets(judge: BuiltinJudge, sets: list[list[EvidencePair]]) -> float:
+    start = time.perf_counter()
+    judge.judge_sets(sets)
+    return sum(len(pairs) for pairs in sets) / (time.perf_counter() - start)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairs", type=int, default=1000)
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
     args = parser.parse_args()
-    pairs = claim_passage_pairs(args.data_dir, args.pairs)
+    sets = claim_sets(args.data_dir, args.pairs)
+    pairs = [pair for claim in sets for pair in claim]
     machine = machine_line()
     resources = Resources()
     resources.nlp  # noqa: B018 -- load spaCy outside the timed passes
@@ -65,6 +84,15 @@ def main() -> None:
     rows.append(("model + slot rules, every text parsed for the first time", timed(full, pairs)))
     rows.append(("model + slot rules, parse caches warm", timed(full, pairs)))
 
+    deciding = BuiltinJudge(resources)
+    deciding.judge_sets(sets[:8])
+    if deciding.slots is not None:
+        deciding.slots.clear()
+    rows.append(
+        ("claim-level decision over each claim's passages, every text new", timed_sets(deciding, sets))
+    )
+    rows.append(("claim-level decision, parse caches warm", timed_sets(deciding, sets)))
+
     words = sum(len(pair.evidence.split()) for pair in pairs) / len(pairs)
     table = "\n".join(
         ["| configuration | claim-passage pairs/s |", "|---|---|"]
@@ -77,7 +105,8 @@ def main() -> None:
             "bench_builtin_speed",
             "## Builtin verifier speed (claim-passage pairs)\n\n"
             f"Machine: {machine}. Command: `{command}`.\n"
-            f"{len(pairs)} pairs from the WiCE, Check-COVID and Factcheck-GPT test splits, passages of at "
+            f"{len(pairs)} pairs ({len(sets)} claims) from the WiCE, Check-COVID and Factcheck-GPT test "
+            "splits, passages of at "
             f"most 180 words (mean {words:.0f}); target >= 200 pairs/s.\n\n{table}\n",
         )
 

@@ -57,7 +57,8 @@ def describe(table: str, command: str, heading: str) -> str:
         f"## {heading}\n\n"
         f"Machine: {machine_line()}. Command: `{command}`.\n"
         "Balanced accuracy is supported vs not (LLM-AggreFact convention); macro-F1 is 3-way. "
-        "Long evidence is chunked (180 words) and the chunk verdicts aggregated.\n\n"
+        "Long evidence is chunked (180 words) and the chunk verdicts aggregated; `builtin` decides over each "
+        "claim's chunks together (its decision head), the others keep the most supportive chunk.\n\n"
         f"{table}\n"
     )
 

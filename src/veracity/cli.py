@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Annotated, cast
@@ -194,14 +195,32 @@ def train(
     learning_rate: Annotated[
         float | None, typer.Option(help="Peak learning rate (default 5e-5; lower for a second round).")
     ] = None,
+    epochs: Annotated[int | None, typer.Option(help="Passes over the training pairs.", min=1)] = None,
+    in_domain_repeats: Annotated[
+        int | None,
+        typer.Option(help="Copies per epoch of the WiCE, Check-COVID and Factcheck-GPT train pairs.", min=1),
+    ] = None,
+    calibrate_only: Annotated[
+        bool,
+        typer.Option(help="Skip training: refit the calibration and decision head of the model in --out."),
+    ] = False,
 ) -> None:
     """Train the builtin verifier from the shared data sets (needs the `train` extra: torch, transformers)."""
     from veracity.eval.datasets import resolve_data_dir
     from veracity.train import TrainConfig, train_model
 
+    if calibrate_only:
+        _calibrate_only(out, resolve_data_dir(data_dir), seed)
+        return
     if base_model is not None and not (base_model / "config.json").is_file():
         raise InputError(f"--base-model {base_model} holds no config.json (give a previous run's OUT/hf)")
-    config = TrainConfig() if learning_rate is None else TrainConfig(learning_rate=learning_rate)
+    config = TrainConfig()
+    if learning_rate is not None:
+        config = replace(config, learning_rate=learning_rate)
+    if epochs is not None:
+        config = replace(config, epochs=epochs)
+    if in_domain_repeats is not None:
+        config = replace(config, in_domain_repeats=in_domain_repeats)
     result = train_model(
         resolve_data_dir(data_dir),
         out,
@@ -216,6 +235,24 @@ def train(
         f"model written to {result.model_path} ({result.model_megabytes:.1f} MB); "
         f"dev balanced accuracy: {dev}"
     )
+
+
+def _calibrate_only(model_dir: Path, data_dir: Path, seed: int) -> None:
+    from veracity.train.pipeline import calibrate
+    from veracity.verify.builtin import MODEL_FILE
+
+    if not (model_dir / MODEL_FILE).is_file():
+        raise InputError(f"--out {model_dir} holds no {MODEL_FILE} to calibrate")
+    if not data_dir.is_dir():
+        raise InputError(f"data directory {data_dir} does not exist (expected ../shared/datasets)")
+    _, accuracy, cross_validated = calibrate(
+        model_dir, data_dir, seed=seed, progress=lambda line: typer.echo(line, err=True)
+    )
+    dev = ", ".join(
+        f"{name} {value:.3f} (cross-validated {cross_validated[name]:.3f})"
+        for name, value in accuracy.items()
+    )
+    typer.echo(f"calibration and decision head written to {model_dir}; dev balanced accuracy: {dev}")
 
 
 @app.command()

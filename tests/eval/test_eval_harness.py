@@ -12,7 +12,7 @@ import pytest
 import veracity.eval.harness as harness
 from veracity.errors import ConfigError
 from veracity.eval import eval_command, run_eval
-from veracity.verify.base import EvidencePair, PairJudgement, PairVerifier
+from veracity.verify.base import EvidencePair, PairJudgement, PairVerifier, SetJudgement
 
 
 class KeywordJudge:
@@ -35,6 +35,25 @@ class KeywordJudge:
             else:
                 out.append(PairJudgement.from_scores(0.1, 0.1, "absent"))
         return out
+
+
+class CountingSetJudge(KeywordJudge):
+    """Decides per claim: supported when at least two chunks contain the claim's last word."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sets: list[list[EvidencePair]] = []
+
+    def judge_sets(self, sets: Sequence[Sequence[EvidencePair]]) -> list[SetJudgement]:
+        judged = []
+        for pairs in sets:
+            self.sets.append(list(pairs))
+            found = sum(pair.claim.split()[-1] in pair.evidence for pair in pairs)
+            claim = PairJudgement.from_scores(0.9 if found >= 2 else 0.0, 0.0, f"{found} chunks")
+            judged.append(SetJudgement(claim, self.judge_many(pairs), 0))
+        return judged
 
 
 @pytest.fixture
@@ -66,6 +85,34 @@ def test_pairs_file_is_chunked_aggregated_and_scored(pairs_file: Path, judge: Ke
     # predictions: supported, refuted, nei, nei -> supported recall 1/2, not-supported recall 2/2
     assert result.balanced_accuracy == pytest.approx(0.75)
     assert result.macro_f1 == pytest.approx((2 / 3 + 1.0 + 2 / 3) / 3)
+
+
+def test_a_set_judge_gets_each_claims_chunks_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counting = CountingSetJudge()
+    monkeypatch.setattr(harness, "build_verifier", lambda name, resources, **options: PairVerifier(counting))
+    filler = " ".join(["filler"] * 120)
+    rows = [
+        {
+            "id": "1",
+            "claim": "it is blue",
+            "evidence": [f"blue {filler}", f"blue {filler}"],
+            "label": "supported",
+        },
+        {
+            "id": "2",
+            "claim": "it is red",
+            "evidence": [f"red {filler}", filler],
+            "label": "not_enough_evidence",
+        },
+    ]
+    path = tmp_path / "sets.jsonl"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    [result] = run_eval("counting", pairs_file=path, chunk_words=130)
+    assert [len(pairs) for pairs in counting.sets] == [2, 2]
+    assert {pair.claim for pair in counting.sets[1]} == {"it is red"}
+    assert result.balanced_accuracy == pytest.approx(1.0)  # a max over chunks would call claim 2 supported
 
 
 def test_json_lines_carry_the_documented_keys(pairs_file: Path, judge: KeywordJudge) -> None:

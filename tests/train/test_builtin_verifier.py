@@ -8,6 +8,7 @@ from veracity.errors import ConfigError
 from veracity.resources import Resources
 from veracity.verify.base import EvidencePair
 from veracity.verify.builtin import MODEL_FILE, BuiltinJudge, Calibration, create_builtin, default_model_dir
+from veracity.verify.decision import DECISION_FILE
 
 pytestmark = pytest.mark.slow
 
@@ -88,3 +89,30 @@ def test_calibration_round_trip(tmp_path) -> None:
     calibration.save(tmp_path / "calibration.json", dev_balanced_accuracy={"wice": 0.7})
     assert Calibration.load(tmp_path / "calibration.json") == calibration
     assert Calibration.load(tmp_path / "absent.json") == Calibration()
+
+
+@needs_model
+def test_the_shipped_model_has_its_decision_head() -> None:
+    assert (default_model_dir() / DECISION_FILE).is_file()
+    assert BuiltinJudge(Resources(), use_slots=False).decision is not None
+
+
+@needs_model
+def test_a_claim_is_decided_over_all_its_passages(verifier) -> None:
+    passages = [
+        "An Israeli strike on the al-Tabi'in school in Gaza City killed about 93 people on Saturday.",
+        "Hamas said it would not take part in the Doha talks.",
+    ]
+    backed = "An Israeli strike on a school in Gaza City killed about 93 people."
+    padded = "An Israeli strike on the Al-Mawasi school killed 92 people, and the emir of Qatar resigned."
+    judged = verifier.judge_sets(
+        [[(backed, text) for text in passages], [(padded, text) for text in passages]]
+    )
+    assert [len(item.passages) for item in judged] == [2, 2]
+    assert judged[0].claim.supported > judged[1].claim.supported
+    assert judged[0].decider == 0
+    for item in judged:
+        assert sum(item.claim.probabilities.values()) == pytest.approx(1.0, abs=1e-6)
+        assert "over 2 passages" in item.claim.reason and "content words" in item.claim.reason
+    [empty] = verifier.pair_judge.judge_sets([[]])
+    assert empty.claim.label == "not_enough_evidence" and empty.decider == -1

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from veracity.eval.chunking import aggregate_chunks, predicted_label
 from veracity.train.calibrate import (
     SLOT_GATES,
+    FeatureSet,
     ScoredSet,
     chunk_probabilities,
     fit_calibration,
+    fit_decision,
     predicted_supported,
 )
 from veracity.verify.base import PAIR_LABELS
 from veracity.verify.builtin import Calibration
+from veracity.verify.decision import FEATURES
 
 
 def random_set(seed: int, pairs: int = 60) -> ScoredSet:
@@ -83,3 +87,41 @@ def test_equal_accuracy_prefers_the_higher_slot_gate() -> None:
     fitted, _ = fit_calibration({"synthetic": scored}, Calibration())
     assert fitted.slot_gate == max(SLOT_GATES)
     assert fitted.contradiction_weight == 0.0 and fitted.coverage_weight == 0.0
+
+
+def feature_set(seed: int, claims: int = 160, informative: bool = True) -> FeatureSet:
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 3, size=claims)
+    features = rng.normal(size=(claims, len(FEATURES)))
+    if informative:
+        features[:, FEATURES.index("word_coverage")] += np.where(labels == 0, 1.5, 0.0)
+        features[:, FEATURES.index("refute_max")] += np.where(labels == 1, 1.5, 0.0)
+    return FeatureSet(features, labels)
+
+
+def test_decision_head_learns_informative_features_and_reports_a_held_out_estimate() -> None:
+    pytest.importorskip("sklearn")
+    sets = {"a": feature_set(1), "b": feature_set(2)}
+    head, fitted, cross_validated = fit_decision(sets)
+    assert set(fitted) == set(cross_validated) == {"a", "b"}
+    assert all(value > 0.7 for value in cross_validated.values())
+    assert head.support_weights[FEATURES.index("word_coverage")] > 0
+    assert head.refute_weights[FEATURES.index("refute_max")] > 0
+    probabilities = head.probabilities(sets["a"].features)
+    assert probabilities.sum(axis=1) == pytest.approx(np.ones(len(probabilities)))
+
+
+def test_decision_head_on_noise_is_near_chance_when_cross_validated() -> None:
+    pytest.importorskip("sklearn")
+    sets = {"noise": feature_set(5, claims=300, informative=False)}
+    _, fitted, cross_validated = fit_decision(sets)
+    assert cross_validated["noise"] < 0.62
+    assert fitted["noise"] >= cross_validated["noise"] - 0.05
+
+
+def test_a_set_without_refuted_claims_still_fits_the_support_head() -> None:
+    pytest.importorskip("sklearn")
+    only_two = feature_set(3)
+    only_two.labels[only_two.labels == 1] = 2
+    head, _, _ = fit_decision({"wice-like": only_two, "other": feature_set(4)})
+    assert np.isfinite(head.refute_weights).all()

@@ -64,3 +64,42 @@ def test_base_model_without_weights_is_an_input_error(tmp_path: Path, calls: lis
     assert isinstance(result.exception, InputError)
     assert "config.json" in str(result.exception)
     assert not calls
+
+
+def test_epochs_and_in_domain_repeats_reach_the_config(
+    tmp_path: Path, calls: list[dict[str, object]]
+) -> None:
+    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--epochs", "3", "--in-domain-repeats", "1"])
+    assert result.exit_code == 0, result.output
+    config = calls[0]["config"]
+    assert (config.epochs, config.in_domain_repeats) == (3, 1)  # type: ignore[attr-defined]
+
+
+def test_calibrate_only_refits_the_model_in_out(
+    tmp_path: Path, calls: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import veracity.train.pipeline
+
+    fitted: list[Path] = []
+
+    def fake_calibrate(model_dir: Path, data_dir: Path, **kwargs: object):
+        fitted.append(model_dir)
+        return model_dir / "calibration.json", {"wice": 0.71}, {"wice": 0.66}
+
+    monkeypatch.setattr(veracity.train.pipeline, "calibrate", fake_calibrate)
+    (tmp_path / "verifier-int8.onnx").write_bytes(b"model")
+    args = ["train", "--out", str(tmp_path), "--data-dir", str(tmp_path), "--calibrate-only"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert fitted == [tmp_path] and not calls
+    assert "wice 0.710 (cross-validated 0.660)" in result.output
+
+
+def test_calibrate_only_without_a_model_is_an_input_error(
+    tmp_path: Path, calls: list[dict[str, object]]
+) -> None:
+    args = ["train", "--out", str(tmp_path), "--data-dir", str(tmp_path), "--calibrate-only"]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, InputError)
+    assert "verifier-int8.onnx" in str(result.exception)

@@ -23,9 +23,9 @@ PAIRS = [
 
 
 def test_fit_trains_saves_and_resumes(tmp_path: Path, tiny_base_model: Path) -> None:
-    config = TrainConfig(batch_size=2, max_minutes=2.0, threads=1, learning_rate=1e-3)
+    config = TrainConfig(batch_size=2, max_minutes=2.0, threads=1, learning_rate=1e-3, epochs=2)
     result = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
-    assert result.steps == result.planned_steps == 3
+    assert result.steps == result.planned_steps == 6  # 3 batches of 2 pairs, twice
     assert result.pairs == len(PAIRS)
     assert (tmp_path / "checkpoint.pt").is_file()
     assert (result.model_dir / "tokenizer.json").is_file()
@@ -35,7 +35,7 @@ def test_fit_trains_saves_and_resumes(tmp_path: Path, tiny_base_model: Path) -> 
     assert config_json["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
 
     resumed = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
-    assert resumed.steps == 3  # the finished checkpoint is picked up, nothing is trained twice
+    assert resumed.steps == 6  # the finished checkpoint is picked up, nothing is trained twice
 
 
 def test_onnx_export_matches_torch(tmp_path: Path, tiny_base_model: Path) -> None:

@@ -14,6 +14,8 @@ from veracity.train.synthetic import (
     EntityPool,
     add_rounding,
     drop_clause,
+    join_facts,
+    make_compound_pairs,
     make_pairs,
     negate,
     reorder,
@@ -33,6 +35,17 @@ def nlp():
 
 def sentence(nlp, text: str):
     return next(iter(nlp(text).sents))
+
+
+NEWS = (
+    "Israel sent a delegation to Doha on Thursday. The talks were hosted by Qatar and Egypt. "
+    "About 93 people were killed in a strike on a school in Gaza City on Saturday. "
+    "Hamas has controlled Gaza since 2007. The United States said 40 officials would attend."
+)
+
+
+def news_documents(nlp, copies: int = 6):
+    return [list(nlp(NEWS).sents)] * copies
 
 
 def numbers(text: str) -> list[str]:
@@ -106,12 +119,7 @@ def test_drop_clause_keeps_the_main_fact(nlp) -> None:
 
 
 def test_make_pairs_labels_follow_the_edit_family(nlp) -> None:
-    text = (
-        "Israel sent a delegation to Doha on Thursday. The talks were hosted by Qatar and Egypt. "
-        "About 93 people were killed in a strike on a school in Gaza City on Saturday. "
-        "Hamas has controlled Gaza since 2007. The United States said 40 officials would attend."
-    )
-    documents = [list(nlp(text).sents)] * 6
+    documents = news_documents(nlp)
     pool = EntityPool.from_sentences(documents[0])
     pairs = make_pairs(documents, pool, random.Random(4), "test", per_document=3)
     assert {pair.label for pair in pairs} == {"supported", "refuted", "not_enough_evidence"}
@@ -125,3 +133,22 @@ def test_make_pairs_labels_follow_the_edit_family(nlp) -> None:
         else:
             assert edit == "same_topic"
             assert pair.claim not in pair.evidence
+
+
+def test_compound_claims_join_two_facts_and_their_label_follows_the_evidence(nlp) -> None:
+    documents = news_documents(nlp)
+    pairs = make_compound_pairs(documents, random.Random(4), "test", per_document=2)
+    assert {pair.label for pair in pairs} == {"supported", "not_enough_evidence"}
+    for pair in pairs:
+        first, second = pair.claim.split(", and ", 1)
+        in_evidence = [first + "." in pair.evidence, second[0].upper() + second[1:] in pair.evidence]
+        assert in_evidence.count(True) == (2 if pair.label == "supported" else 1)
+        assert pair.source == "test/compound"
+
+
+def test_join_facts_lowercases_the_second_sentence_unless_it_opens_with_a_name(nlp) -> None:
+    first, second, third = nlp("Talks began in Doha. The delegation left. Hamas stayed away.").sents
+    assert join_facts(first, second) == "Talks began in Doha, and the delegation left."
+    assert join_facts(first, third) == "Talks began in Doha, and Hamas stayed away."
+    (question,) = nlp("Did talks begin?").sents
+    assert join_facts(first, question) is None

@@ -107,8 +107,14 @@ def judge_pairs(
     chunk_words: int = DEFAULT_CHUNK_WORDS,
     progress: ProgressCallback | None = None,
 ) -> list[dict[str, float]]:
-    """Label probabilities per pair: evidence is chunked, chunks judged in batches, verdicts aggregated."""
+    """Label probabilities per pair: evidence is chunked, chunks judged in batches, verdicts aggregated.
+
+    A verifier that decides over a claim's whole evidence set (`judges_sets`) gets each claim's chunks
+    together and its claim-level probabilities are used as they are.
+    """
     chunked = [chunk_evidence(pair.evidence, chunk_words) for pair in pairs]
+    if getattr(verifier, "judges_sets", False):
+        return _judge_sets(verifier, pairs, chunked, progress)
     flat = [(pair.claim, chunk) for pair, chunks in zip(pairs, chunked, strict=True) for chunk in chunks]
     scores: list[dict[str, float]] = []
     for start in range(0, len(flat), JUDGE_BATCH):
@@ -121,6 +127,30 @@ def judge_pairs(
     for chunks in chunked:
         results.append(aggregate_chunks(scores[offset : offset + len(chunks)])[0])
         offset += len(chunks)
+    return results
+
+
+def _judge_sets(
+    verifier: Any, pairs: Sequence[Pair], chunked: list[list[str]], progress: ProgressCallback | None
+) -> list[dict[str, float]]:
+    results: list[dict[str, float]] = []
+    start = 0
+    total = sum(len(chunks) for chunks in chunked)
+    done = 0
+    while start < len(pairs):
+        end, size = start, 0
+        while end < len(pairs) and (end == start or size + len(chunked[end]) <= JUDGE_BATCH):
+            size += len(chunked[end])
+            end += 1
+        sets = [
+            [(pair.claim, chunk) for chunk in chunks]
+            for pair, chunks in zip(pairs[start:end], chunked[start:end], strict=True)
+        ]
+        results.extend(label_probabilities(judged.claim) for judged in verifier.judge_sets(sets))
+        done += size
+        if progress is not None:
+            progress(done, total)
+        start = end
     return results
 
 

@@ -1,5 +1,9 @@
 """Fit how the builtin verifier combines model logits with the slot rules, on dev data only.
 
+Two things are fitted. `fit_calibration` sets how one passage's logits and slot check become that
+passage's probabilities (the stance shown beside each passage). `fit_decision` fits the claim-level head
+(`veracity.verify.decision`) that reads all of a claim's passages and gives the verdict.
+
 The pairs are judged exactly as the eval harness judges them (evidence cut into chunks, chunk verdicts
 aggregated by `veracity.eval.chunking`), so the fitted class biases and rule weights optimise the figure
 that is reported: balanced accuracy of supported vs not, averaged over the WiCE calibration part of dev,
@@ -10,7 +14,7 @@ passages parsed, so a faster verifier), then to the smaller adjustment.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,8 +24,9 @@ from veracity.eval.chunking import DEFAULT_CHUNK_WORDS, STRONG_REFUTATION, chunk
 from veracity.eval.datasets import Pair as EvalPair
 from veracity.eval.datasets import load_pairs
 from veracity.train.splits import wice_dev_split
-from veracity.verify.base import EvidencePair
+from veracity.verify.base import PAIR_LABELS, EvidencePair
 from veracity.verify.builtin import BuiltinJudge, Calibration, RawScore, softmax
+from veracity.verify.decision import DecisionHead
 
 CALIBRATION_SETS = ("wice", "check_covid", "factcheck_gpt")
 _SUPPORT_BIASES = tuple(np.round(np.linspace(-3.0, 3.0, 25), 2))
@@ -154,3 +159,93 @@ def per_set_accuracy(scored: dict[str, ScoredSet], calibration: Calibration) -> 
 def _mean_accuracy(scored: dict[str, ScoredSet], calibration: Calibration) -> float:
     values = per_set_accuracy(scored, calibration).values()
     return sum(values) / len(values)
+
+
+@dataclass
+class FeatureSet:
+    """Decision-head features of one data set's dev claims (chunked as the harness chunks them)."""
+
+    features: np.ndarray  # (claims, len(FEATURES))
+    labels: np.ndarray  # index into PAIR_LABELS
+
+
+def feature_sets(judge: BuiltinJudge, sets: dict[str, list[EvalPair]]) -> dict[str, FeatureSet]:
+    result = {}
+    for name, pairs in sets.items():
+        chunked = [chunk_evidence(pair.evidence, DEFAULT_CHUNK_WORDS) or [""] for pair in pairs]
+        evidence_sets = [
+            [EvidencePair(pair.claim, chunk) for chunk in chunks]
+            for pair, chunks in zip(pairs, chunked, strict=True)
+        ]
+        features, _ = judge.set_features(evidence_sets)
+        labels = np.array([PAIR_LABELS.index(pair.label) for pair in pairs])
+        result[name] = FeatureSet(features, labels)
+    return result
+
+
+def _balanced_weights(sides: np.ndarray) -> np.ndarray:
+    """Each side of a set weighs half, however few claims it has (balanced accuracy counts it so)."""
+    weights = np.zeros(len(sides))
+    for side in (True, False):
+        if np.any(sides == side):
+            weights[sides == side] = 0.5 / np.sum(sides == side)
+    return weights
+
+
+def _fit_head(sets: Sequence[FeatureSet], regularisation: float = 1.0) -> DecisionHead:
+    from sklearn.linear_model import LogisticRegression
+
+    features = np.concatenate([item.features for item in sets])
+    mean, scale = features.mean(axis=0), features.std(axis=0) + 1e-6
+    standard = (features - mean) / scale
+    supported = np.concatenate([item.labels == 0 for item in sets])
+    weights = np.concatenate([_balanced_weights(item.labels == 0) for item in sets])
+    support = LogisticRegression(C=regularisation, max_iter=5000)
+    support.fit(standard, supported, sample_weight=weights * len(weights))
+    refutable = np.concatenate([(item.labels != 0) & np.any(item.labels == 1) for item in sets])
+    refuted = np.concatenate([item.labels == 1 for item in sets])[refutable]
+    refute_weights = np.concatenate(
+        [_balanced_weights(item.labels[item.labels != 0] == 1) for item in sets if np.any(item.labels == 1)]
+    )
+    refute = LogisticRegression(C=regularisation, max_iter=5000)
+    refute.fit(standard[refutable], refuted, sample_weight=refute_weights * len(refute_weights))
+    return DecisionHead(
+        mean=mean,
+        scale=scale,
+        support_weights=support.coef_[0].astype(np.float64),
+        support_bias=float(support.intercept_[0]),
+        refute_weights=refute.coef_[0].astype(np.float64),
+        refute_bias=float(refute.intercept_[0]),
+    )
+
+
+def head_accuracy(head: DecisionHead, item: FeatureSet) -> float:
+    """Balanced accuracy of supported vs not, with the label taken as the most probable of the three."""
+    predicted = np.argmax(head.probabilities(item.features), axis=1) == 0
+    return _balanced_accuracy(item.labels == 0, predicted)
+
+
+def fit_decision(
+    sets: dict[str, FeatureSet], folds: int = 5, seed: int = 13
+) -> tuple[DecisionHead, dict[str, float], dict[str, float]]:
+    """The head fitted on all dev claims, its dev balanced accuracy per set, and a `folds`-fold
+    cross-validated estimate per set (each claim scored by a head that did not see it)."""
+    head = _fit_head(list(sets.values()))
+    fitted = {name: round(head_accuracy(head, item), 4) for name, item in sets.items()}
+    rng = np.random.default_rng(seed)
+    assignment = {name: rng.permutation(len(item.labels)) % folds for name, item in sets.items()}
+    predicted = {name: np.zeros(len(item.labels), dtype=bool) for name, item in sets.items()}
+    for fold in range(folds):
+        training = [
+            FeatureSet(item.features[assignment[name] != fold], item.labels[assignment[name] != fold])
+            for name, item in sets.items()
+        ]
+        held_out_head = _fit_head(training)
+        for name, item in sets.items():
+            mask = assignment[name] == fold
+            probabilities = held_out_head.probabilities(item.features[mask])
+            predicted[name][mask] = np.argmax(probabilities, axis=1) == 0
+    cross_validated = {
+        name: round(_balanced_accuracy(item.labels == 0, predicted[name]), 4) for name, item in sets.items()
+    }
+    return head, fitted, cross_validated

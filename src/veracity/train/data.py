@@ -87,6 +87,24 @@ def wice_pairs(data_dir: Path, part: str) -> list[Pair]:
     return pairs
 
 
+def wice_oracle_pairs(data_dir: Path, part: str) -> list[Pair]:
+    """The authors' oracle chunks of WiCE dev claims of one part: gold sentences among distractors from the
+    same page, each chunk cut to the window the model reads."""
+    pairs: list[Pair] = []
+    for row in read_jsonl(data_dir / "wice" / "oracle_chunks" / "claim" / "dev.jsonl"):
+        if wice_dev_split(row["meta"]["id"]) == part:
+            sentences = [s for s in row["evidence"] if not s.startswith("(meta data)")]
+            pairs.append(
+                Pair(
+                    evidence_window(row["claim"], sentences),
+                    row["claim"],
+                    wice_label(row["label"]),
+                    "wice/oracle",
+                )
+            )
+    return pairs
+
+
 def wice_documents(data_dir: Path, part: str) -> list[list[str]]:
     root = data_dir / "wice"
     return [
@@ -113,12 +131,26 @@ def factcheck_gpt_claims(data_dir: Path, split: Split) -> Iterator[tuple[str, li
                 )
 
 
-def factcheck_gpt_pairs(data_dir: Path, split: Split, rng: random.Random) -> list[Pair]:
-    """Per-passage stances; at most one irrelevant passage per claim so NEI does not swamp the rest."""
+def factcheck_gpt_pairs(
+    data_dir: Path, split: Split, rng: random.Random, *, partial_as_nei: bool = False
+) -> list[Pair]:
+    """Per-passage stances; at most one irrelevant passage per claim so NEI does not swamp the rest.
+
+    With `partial_as_nei`, a passage that supports only part of the claim is a not-enough-evidence pair:
+    the case the verifier must not call supported.
+    """
+    stance_labels = (
+        {**_FACTCHECK_STANCE, "partially-support": "not_enough_evidence"} if partial_as_nei else None
+    )
     pairs: list[Pair] = []
     for claim, passages, stances, _ in factcheck_gpt_claims(data_dir, split):
         irrelevant: list[Pair] = []
         for passage, stance in zip(passages, stances, strict=False):
+            if stance_labels is not None and stance == "partially-support":
+                pairs.append(
+                    Pair(evidence_window(claim, passage), claim, "not_enough_evidence", "factcheck_gpt")
+                )
+                continue
             label = _FACTCHECK_STANCE.get(stance)
             if label is None:
                 continue

@@ -11,8 +11,8 @@ import re
 from collections.abc import Sequence
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
-_STOPWORDS = frozenset(
+WORD = re.compile(r"[A-Za-z0-9]+(?:[.,][0-9]+)*")
+STOPWORDS = frozenset(
     [
         "a",
         "an",
@@ -108,7 +108,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def content_words(text: str) -> set[str]:
-    return {word for word in (w.lower() for w in _WORD.findall(text)) if word not in _STOPWORDS}
+    return {word for word in (w.lower() for w in WORD.findall(text)) if word not in STOPWORDS}
 
 
 def select_evidence(claim: str, sentences: Sequence[str], max_words: int = 90) -> str:

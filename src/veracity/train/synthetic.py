@@ -334,3 +334,55 @@ def _window(sentences: Sequence[Span], index: int, rng: random.Random) -> str:
     before = rng.randint(0, 1)
     after = rng.randint(0, 2)
     return " ".join(s.text.strip() for s in sentences[max(0, index - before) : index + after + 1])
+
+
+COMPOUND_EVIDENCE_TOKENS = 90  # the window the cross-encoder reads whole
+
+
+def join_facts(first: Span, second: Span) -> str | None:
+    """Two sentences as one compound claim ("A, and b"), the shape of a Wikipedia or news sentence that
+    states several facts; None when either part is not a plain declarative sentence."""
+    head = first.text.strip()
+    tail = second.text.strip()
+    if not head.endswith(".") or not tail.endswith(".") or '"' in head + tail:
+        return None
+    opener = second[0]
+    if opener.pos_ != "PROPN" and opener.text != "I":
+        tail = tail[0].lower() + tail[1:]
+    return f"{head[:-1]}, and {tail}"
+
+
+def make_compound_pairs(
+    documents: Sequence[Sequence[Span]], rng: random.Random, source: str, per_document: int = 2
+) -> list[Pair]:
+    """Claims that join two facts of one document, as MiniCheck's claim-to-document data does.
+
+    Supported when the evidence window holds both sentences (apart, among others), so facts must be
+    combined; not-enough-evidence when it holds only one of them, which is what "partially supported"
+    means: one detail of the claim is not backed.
+    """
+    pairs: list[Pair] = []
+    for doc_index, sentences in enumerate(documents):
+        usable = [i for i, s in enumerate(sentences) if 6 <= len(s) <= 30]
+        if len(usable) < 2:
+            continue
+        for slot in range(per_document):
+            first, second = sorted(rng.sample(usable, 2))
+            claim = join_facts(sentences[first], sentences[second])
+            if claim is None:
+                continue
+            supported = (doc_index + slot) % 2 == 0
+            kept = {first, second} if supported else {rng.choice((first, second))}
+            missing = {first, second} - kept
+            context = [i for i in range(len(sentences)) if i not in kept and i not in missing]
+            rng.shuffle(context)
+            extra: set[int] = set()
+            words = sum(len(sentences[i]) for i in kept)
+            for i in context[: rng.randint(1, 3)]:
+                if words + len(sentences[i]) <= COMPOUND_EVIDENCE_TOKENS:
+                    extra.add(i)
+                    words += len(sentences[i])
+            evidence = " ".join(sentences[i].text.strip() for i in sorted(kept | extra))
+            label: PairLabel = "supported" if supported else "not_enough_evidence"
+            pairs.append(Pair(evidence, claim, label, f"{source}/compound"))
+    return pairs

@@ -36,6 +36,11 @@ class TrainConfig:
     snli_pairs: int = 500
     fib_pairs: int = 800
     synthetic_per_document: int = 5
+    compound_per_document: int = 2  # two-fact claims per document (`synthetic.make_compound_pairs`)
+    wice_oracle_chunks: bool = True  # also the WiCE authors' oracle chunks of the training claims
+    factcheck_partial_as_nei: bool = True  # Factcheck-GPT passages that back part of a claim, as NEI
+    in_domain_repeats: int = 3  # copies of the real train pairs of the three reported sets per epoch
+    epochs: int = 2
     checkpoint_every_s: float = 300.0
 
 
@@ -54,15 +59,21 @@ class FitResult:
 def build_training_pairs(data_dir: Path, config: TrainConfig) -> list[Pair]:
     """Real train/dev pairs plus rule-made synthetic pairs from real evidence text, shuffled with the seed."""
     from veracity.resources import Resources
-    from veracity.train.synthetic import EntityPool, make_pairs
+    from veracity.train.synthetic import EntityPool, make_compound_pairs, make_pairs
 
     if not data_dir.is_dir():
         raise InputError(f"data directory {data_dir} does not exist (expected ../shared/datasets)")
     rng = random.Random(config.seed)
     pairs: list[Pair] = []
-    pairs += data.check_covid_pairs(data_dir, "train")
-    pairs += data.wice_pairs(data_dir, "train") * 2
-    pairs += data.factcheck_gpt_pairs(data_dir, "train", rng)
+    repeats = config.in_domain_repeats
+    pairs += data.check_covid_pairs(data_dir, "train") * repeats
+    pairs += data.wice_pairs(data_dir, "train") * (2 * repeats)
+    if config.wice_oracle_chunks:
+        pairs += data.wice_oracle_pairs(data_dir, "train") * repeats
+    factcheck = data.factcheck_gpt_pairs(
+        data_dir, "train", rng, partial_as_nei=config.factcheck_partial_as_nei
+    )
+    pairs += factcheck * repeats
     pairs += data.vitaminc_pairs(data_dir, config.vitaminc_pairs, rng)
     pairs += data.snli_pairs(data_dir, config.snli_pairs, rng)
     pairs += data.fib_xsum_pairs(data_dir, config.fib_pairs, rng)
@@ -81,6 +92,8 @@ def build_training_pairs(data_dir: Path, config: TrainConfig) -> list[Pair]:
     pool = EntityPool.from_sentences(s for docs in parsed.values() for doc in docs for s in doc)
     for name, sentences in parsed.items():
         pairs += make_pairs(sentences, pool, rng, name, per_document=config.synthetic_per_document)
+        if config.compound_per_document:
+            pairs += make_compound_pairs(sentences, rng, name, per_document=config.compound_per_document)
     pairs = [pair for pair in pairs if pair.evidence.strip() and pair.claim.strip()]
     rng.shuffle(pairs)
     return pairs
@@ -102,7 +115,7 @@ def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> lis
 def fit(
     pairs: Sequence[Pair], out_dir: Path, config: TrainConfig, base_model: Path | None = None
 ) -> FitResult:
-    """One pass over `pairs`; resumes from out_dir/checkpoint.pt when a previous run was interrupted."""
+    """`config.epochs` passes over `pairs`; resumes from out_dir/checkpoint.pt after an interruption."""
     import torch
 
     from veracity.train.model import base_model_path, load_classifier, load_tokenizer
@@ -115,7 +128,11 @@ def fit(
     model = load_classifier(base)
     encodings = tokenizer.encode_batch([(pair.evidence, pair.claim) for pair in pairs])
     label_ids = [LABELS.index(pair.label) for pair in pairs]
-    batches = _batches([len(e.ids) for e in encodings], config.batch_size, random.Random(config.seed))
+    lengths = [len(e.ids) for e in encodings]
+    order_rng = random.Random(config.seed)
+    batches = [
+        batch for _ in range(config.epochs) for batch in _batches(lengths, config.batch_size, order_rng)
+    ]
     planned = len(batches)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=0.01)
     checkpoint = out_dir / "checkpoint.pt"

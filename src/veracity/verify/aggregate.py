@@ -1,7 +1,9 @@
 """From per-passage judgements to one verdict, shared by every back-end.
 
 The strongest passage on each side decides; strong passages on both sides make the claim `conflicting`;
-a claim nothing speaks to is `not_enough_evidence`, never `refuted`.
+a claim nothing speaks to is `not_enough_evidence`, never `refuted`. A back-end that judges the whole
+evidence set (`EvidenceSetJudge`) passes its claim-level `decision`, which then sets the verdict and its
+confidence unless strong passages disagree; the passages are still ordered and cited the same way.
 """
 
 from __future__ import annotations
@@ -9,14 +11,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from veracity.types import CheckedClaim, Claim, Evidence, Passage, VerdictLabel
-from veracity.verify.base import PairJudgement
+from veracity.verify.base import PairJudgement, PairLabel
 
 STANCE_THRESHOLD = 0.5  # a passage takes a side when that side is its most likely label and at least this
 CONFLICT_THRESHOLD = 0.6  # both sides must be this strong before the claim is called conflicting
 MAX_EVIDENCE = 8
 
 
-def aggregate(claim: Claim, passages: Sequence[Passage], judgements: Sequence[PairJudgement]) -> CheckedClaim:
+def aggregate(
+    claim: Claim,
+    passages: Sequence[Passage],
+    judgements: Sequence[PairJudgement],
+    decision: PairJudgement | None = None,
+) -> CheckedClaim:
     if len(passages) != len(judgements):
         raise ValueError("one judgement per passage is required")
     evidence = [
@@ -32,6 +39,9 @@ def aggregate(claim: Claim, passages: Sequence[Passage], judgements: Sequence[Pa
     if best_support >= CONFLICT_THRESHOLD and best_refute >= CONFLICT_THRESHOLD:
         verdict = "conflicting"
         confidence = min(best_support, best_refute)
+    elif decision is not None:
+        verdict = _VERDICT_OF[decision.label]
+        confidence = decision.score
     elif refuting and best_refute >= best_support:
         verdict = "refuted"
         confidence = best_refute * (1.0 - 0.5 * best_support)
@@ -43,14 +53,29 @@ def aggregate(claim: Claim, passages: Sequence[Passage], judgements: Sequence[Pa
         strongest = max((max(j.supported, j.refuted) for j in judgements), default=0.0)
         confidence = 1.0 - strongest
 
-    ordered = _order(evidence, verdict)[:MAX_EVIDENCE]
+    if decision is not None and verdict in ("supported", "refuted"):
+        side: PairLabel = "supported" if verdict == "supported" else "refuted"
+        ranked = sorted(range(len(evidence)), key=lambda i: -judgements[i].probabilities[side])
+        ordered = [evidence[i] for i in ranked][:MAX_EVIDENCE]
+    else:
+        ordered = _order(evidence, verdict)[:MAX_EVIDENCE]
+    reason = _reason(verdict, ordered, supporting, refuting)
+    if decision is not None and verdict != "conflicting" and ordered:
+        reason = f"{decision.reason} [{_cite(ordered[0])}]"
     return CheckedClaim(
         claim=claim,
         verdict=verdict,
         confidence=round(min(max(confidence, 0.0), 1.0), 4),
-        reason=_reason(verdict, ordered, supporting, refuting),
+        reason=reason,
         evidence=ordered,
     )
+
+
+_VERDICT_OF: dict[str, VerdictLabel] = {
+    "supported": "supported",
+    "refuted": "refuted",
+    "not_enough_evidence": "not_enough_evidence",
+}
 
 
 def _order(evidence: list[Evidence], verdict: VerdictLabel) -> list[Evidence]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from veracity.errors import InputError
 from veracity.types import CheckedClaim, Claim, Passage, Stance
@@ -89,6 +89,27 @@ class PairJudge(Protocol):
     def judge_many(self, pairs: Sequence[EvidencePair]) -> list[PairJudgement]: ...
 
 
+@dataclass(frozen=True)
+class SetJudgement:
+    """A claim judged against all of its passages at once: the claim-level probabilities, one judgement per
+    passage (for the evidence list of the report), and which passage decided (-1 when there were none)."""
+
+    claim: PairJudgement
+    passages: list[PairJudgement]
+    decider: int
+
+
+@runtime_checkable
+class EvidenceSetJudge(Protocol):
+    """A back-end that decides from all of a claim's passages together, not passage by passage."""
+
+    name: str
+
+    def judge_many(self, pairs: Sequence[EvidencePair]) -> list[PairJudgement]: ...
+
+    def judge_sets(self, sets: Sequence[Sequence[EvidencePair]]) -> list[SetJudgement]: ...
+
+
 PairInput = EvidencePair | tuple[str, str]
 
 
@@ -119,6 +140,16 @@ class PairVerifier:
         checked = [as_pair(item) for item in pairs]
         return self.pair_judge.judge_many(checked) if checked else []
 
+    @property
+    def judges_sets(self) -> bool:
+        return isinstance(self.pair_judge, EvidenceSetJudge)
+
+    def judge_sets(self, sets: Sequence[Sequence[PairInput]]) -> list[SetJudgement]:
+        """Claim-level judgements where the back-end decides over evidence sets (`judges_sets`)."""
+        if not isinstance(self.pair_judge, EvidenceSetJudge):
+            raise TypeError(f"the {self.name} verifier judges passages one at a time")
+        return self.pair_judge.judge_sets([[as_pair(item) for item in items] for items in sets])
+
     def verify(self, claim: Claim, passages: Sequence[Passage]) -> CheckedClaim:
         from veracity.verify.aggregate import aggregate
 
@@ -132,5 +163,8 @@ class PairVerifier:
             )
             for passage in passages
         ]
+        if isinstance(self.pair_judge, EvidenceSetJudge) and pairs:
+            judged = self.pair_judge.judge_sets([pairs])[0]
+            return aggregate(claim, list(passages), judged.passages, decision=judged.claim)
         judgements = self.judge_many(pairs)
         return aggregate(claim, list(passages), judgements)

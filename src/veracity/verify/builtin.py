@@ -6,12 +6,15 @@ evidence (numbers, dates, weekdays, places, names, polarity) are compared with t
 a contradiction moves probability from supported to refuted, and claim details the window does not confirm
 move it to not-enough-evidence, because the model is weakest at exactly these one-detail differences. How
 far the logits are shifted (class biases, temperature, rule weights) is fitted on dev data and stored as
-`calibration.json` beside the model.
+`calibration.json` beside the model. Those are the per-passage judgements; the verdict on a claim comes
+from `judge_sets`, where the decision head (`veracity.verify.decision`, `decision.json`) reads what all of
+the claim's passages say together.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +30,8 @@ import numpy as np
 from veracity.errors import ConfigError
 from veracity.train.evidence import evidence_window, select_evidence, split_sentences
 from veracity.verify import VERIFIERS
-from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairVerifier
+from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairVerifier, SetJudgement
+from veracity.verify.decision import DECISION_FILE, FEATURES, DecisionHead, coverage, feature_vector, log_odds
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -206,6 +210,7 @@ class BuiltinJudge:
         if not self.model_dir.is_dir():
             raise ConfigError(f"builtin verifier model directory {self.model_dir} does not exist")
         self.calibration = Calibration.load(self.model_dir / CALIBRATION_FILE)
+        self.decision = DecisionHead.load(self.model_dir / DECISION_FILE)
         self.encoder = CrossEncoder(self.model_dir, max_length=self.calibration.max_length)
         self.slots = SlotChecker(resources) if use_slots else None
 
@@ -243,15 +248,135 @@ class BuiltinJudge:
         return softmax(shifted)
 
     def judge_many(self, pairs: Sequence[EvidencePair]) -> list[PairJudgement]:
-        judgements = []
-        for score in self.raw_scores(pairs):
-            probs = self.combine(score)
-            label = PAIR_LABELS[int(np.argmax(probs))]
-            reason = f"model: {label} ({probs.max():.2f})"
-            if score.slots is not None and score.slots.reason:
-                reason += f"; {score.slots.reason}"
-            judgements.append(PairJudgement(float(probs[0]), float(probs[1]), float(probs[2]), reason))
-        return judgements
+        return [self._judgement(score) for score in self.raw_scores(pairs)]
+
+    def _judgement(self, score: RawScore) -> PairJudgement:
+        probs = self.combine(score)
+        label = PAIR_LABELS[int(np.argmax(probs))]
+        reason = f"model: {label} ({probs.max():.2f})"
+        if score.slots is not None and score.slots.reason:
+            reason += f"; {score.slots.reason}"
+        return PairJudgement(float(probs[0]), float(probs[1]), float(probs[2]), reason)
+
+    def set_features(self, sets: Sequence[Sequence[EvidencePair]]) -> tuple[np.ndarray, list[list[RawScore]]]:
+        """The decision head's features for each claim's evidence set, and the raw score of every passage.
+
+        Beyond one model run per passage this costs one run on the window of the best sentences of the whole
+        set and one slot comparison per claim, on its most supportive passage (parsing is the expensive part).
+        """
+        if any(not pairs for pairs in sets):
+            raise ValueError("every evidence set needs at least one passage")
+        scores = self.raw_scores([pair for pairs in sets for pair in pairs], slot_gate=math.inf)
+        windows = [
+            select_evidence(
+                pairs[0].claim,
+                [sentence for pair in pairs for sentence in split_sentences(pair.evidence)],
+                self.calibration.max_words,
+            )
+            for pairs in sets
+        ]
+        window_logits = self.encoder.logits(
+            [(window, pairs[0].claim) for window, pairs in zip(windows, sets, strict=True)]
+        )
+        grouped: list[list[RawScore]] = []
+        offset = 0
+        for pairs in sets:
+            grouped.append(scores[offset : offset + len(pairs)])
+            offset += len(pairs)
+        best = [_strongest(group, 0) for group in grouped]
+        self._check_slots(sets, grouped, list(enumerate(best)))
+        rows = []
+        for pairs, group, top, logits in zip(sets, grouped, best, window_logits, strict=True):
+            slots = group[top].slots
+            rows.append(
+                feature_vector(
+                    np.stack([score.logits for score in group]),
+                    logits,
+                    slots.coverage if slots else 1.0,
+                    bool(slots and slots.contradicts),
+                    coverage(pairs[0].claim, [pair.evidence for pair in pairs]),
+                )
+            )
+        return np.stack(rows), grouped
+
+    def _check_slots(
+        self,
+        sets: Sequence[Sequence[EvidencePair]],
+        grouped: list[list[RawScore]],
+        targets: Sequence[tuple[int, int]],
+    ) -> None:
+        """Compare slots for the (claim, passage) positions given, in place, on the window the model read."""
+        targets = [(i, j) for i, j in targets if grouped[i][j].slots is None]
+        if self.slots is None or not targets:
+            return
+        chosen = [sets[i][j] for i, j in targets]
+        focus = [
+            select_evidence(
+                pair.claim,
+                split_sentences(evidence_window(pair.claim, pair.evidence, self.calibration.max_words)),
+                SLOT_WINDOW_WORDS,
+            )
+            for pair in chosen
+        ]
+        for (i, j), check in zip(targets, self.slots.check_many(chosen, focus), strict=True):
+            grouped[i][j] = RawScore(grouped[i][j].logits, check)
+
+    def judge_sets(self, sets: Sequence[Sequence[EvidencePair]]) -> list[SetJudgement]:
+        """One claim-level judgement per evidence set, from the decision head; per-passage ones beside it.
+
+        A claim the head calls refuted has its most refuting passage's slots compared too, so the reason
+        can name the detail that differs. Without a fitted head (a candidate model before calibration) the
+        most supportive passage decides, unless a passage refutes the claim more strongly.
+        """
+        present = [pairs for pairs in sets if pairs]
+        decisions: list[np.ndarray | None] = []
+        grouped: list[list[RawScore]] = []
+        words: list[float] = []
+        if present:
+            features, grouped = self.set_features(present)
+            heads = self.decision.probabilities(features) if self.decision is not None else None
+            decisions = [None if heads is None else heads[i] for i in range(len(present))]
+            words = [float(row[FEATURES.index("word_coverage")]) for row in features]
+            refuting = [(i, _strongest(group, 1)) for i, group in enumerate(grouped)]
+            leaning = [
+                target
+                for target, decision in zip(refuting, decisions, strict=True)
+                if decision is None or decision[1] >= max(decision[0], decision[2])
+            ]
+            self._check_slots(present, grouped, leaning)
+        judged = iter(
+            self._decide(group, decision, share)
+            for group, decision, share in zip(grouped, decisions, words, strict=True)
+        )
+        empty = SetJudgement(PairJudgement(0.0, 0.0, 1.0, "no evidence passages"), [], -1)
+        return [next(judged) if pairs else empty for pairs in sets]
+
+    def _decide(self, group: list[RawScore], decision: np.ndarray | None, words: float) -> SetJudgement:
+        passages = [self._judgement(score) for score in group]
+        best_support = _strongest(group, 0)
+        best_refute = _strongest(group, 1)
+        if decision is None:
+            strongest = passages[best_refute].refuted
+            refutes = strongest > passages[best_support].supported and strongest >= 0.5
+            decider = best_refute if refutes else best_support
+            return SetJudgement(passages[decider], passages, decider)
+        supported, refuted, neutral = (float(p) for p in decision)
+        if refuted > neutral and not any(p.label == "refuted" for p in passages):
+            refuted, neutral = neutral, refuted  # a claim nothing contradicts is never called refuted
+        label = PairJudgement(supported, refuted, neutral, "").label
+        decider = best_refute if label == "refuted" else best_support
+        count = f"{len(passages)} passage{'s' if len(passages) != 1 else ''}"
+        reason = (
+            f"{label} ({max(supported, refuted, neutral):.2f}) over {count}; "
+            f"{round(100 * words)}% of the claim's content words are in the evidence; "
+            f"closest passage: {passages[decider].reason}"
+        )
+        return SetJudgement(PairJudgement(supported, refuted, neutral, reason), passages, decider)
+
+
+def _strongest(group: Sequence[RawScore], label: int) -> int:
+    """The passage with the highest raw log-odds of `label` (0 supported, 1 refuted)."""
+    return int(np.argmax(log_odds(np.stack([score.logits for score in group]), label)))
 
 
 @VERIFIERS.register("builtin")
