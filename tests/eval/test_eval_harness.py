@@ -41,6 +41,7 @@ class CountingSetJudge(KeywordJudge):
     """Decides per claim: supported when at least two chunks contain the claim's last word."""
 
     name = "counting"
+    judges_sets = True
 
     def __init__(self) -> None:
         super().__init__()

@@ -80,6 +80,7 @@ def test_model_dir_given_as_text_names_a_candidate_model(tmp_path) -> None:
     judge = BuiltinJudge(Resources(), model_dir=str(tmp_path), use_slots=False)
     assert judge.model_dir == tmp_path
     assert judge.calibration.bias == (0.1, 0.0, 0.0)
+    assert not judge.judges_sets  # no decision head yet: judged passage by passage
     with pytest.raises(ConfigError, match="does not exist"):
         BuiltinJudge(Resources(), model_dir=str(tmp_path / "absent"), use_slots=False)
 

@@ -77,6 +77,7 @@ class WholeSetJudge:
     """Supports a claim only when every passage mentions 1932, whatever each passage says alone."""
 
     name = "whole-set"
+    judges_sets = True
 
     def judge_many(self, pairs: Sequence[EvidencePair]) -> list[PairJudgement]:
         return [judged(0.3, 0.0) for _ in pairs]

@@ -68,11 +68,16 @@ class ScoredSet:
         )
 
 
+def _chunked(pairs: list[EvalPair]) -> list[list[str]]:
+    """Each pair's evidence in the harness's chunks; one empty chunk where there is no evidence."""
+    return [chunk_evidence(pair.evidence, DEFAULT_CHUNK_WORDS) or [""] for pair in pairs]
+
+
 def score_sets(judge: BuiltinJudge, sets: dict[str, list[EvalPair]]) -> dict[str, ScoredSet]:
     """Model logits for every chunk; slots compared wherever the lowest gate of the grid would allow."""
     scored = {}
     for name, pairs in sets.items():
-        chunked = [chunk_evidence(pair.evidence, DEFAULT_CHUNK_WORDS) or [""] for pair in pairs]
+        chunked = _chunked(pairs)
         flat = [
             EvidencePair(pair.claim, chunk)
             for pair, chunks in zip(pairs, chunked, strict=True)
@@ -172,10 +177,9 @@ class FeatureSet:
 def feature_sets(judge: BuiltinJudge, sets: dict[str, list[EvalPair]]) -> dict[str, FeatureSet]:
     result = {}
     for name, pairs in sets.items():
-        chunked = [chunk_evidence(pair.evidence, DEFAULT_CHUNK_WORDS) or [""] for pair in pairs]
         evidence_sets = [
             [EvidencePair(pair.claim, chunk) for chunk in chunks]
-            for pair, chunks in zip(pairs, chunked, strict=True)
+            for pair, chunks in zip(pairs, _chunked(pairs), strict=True)
         ]
         features, _ = judge.set_features(evidence_sets)
         labels = np.array([PAIR_LABELS.index(pair.label) for pair in pairs])
@@ -219,10 +223,14 @@ def _fit_head(sets: Sequence[FeatureSet], regularisation: float = 1.0) -> Decisi
     )
 
 
+def _predicts_supported(head: DecisionHead, features: np.ndarray) -> np.ndarray:
+    """The label is the most probable of the three, as the harness reads it."""
+    return np.argmax(head.probabilities(features), axis=1) == 0
+
+
 def head_accuracy(head: DecisionHead, item: FeatureSet) -> float:
-    """Balanced accuracy of supported vs not, with the label taken as the most probable of the three."""
-    predicted = np.argmax(head.probabilities(item.features), axis=1) == 0
-    return _balanced_accuracy(item.labels == 0, predicted)
+    """Balanced accuracy of supported vs not."""
+    return _balanced_accuracy(item.labels == 0, _predicts_supported(head, item.features))
 
 
 def fit_decision(
@@ -243,8 +251,7 @@ def fit_decision(
         held_out_head = _fit_head(training)
         for name, item in sets.items():
             mask = assignment[name] == fold
-            probabilities = held_out_head.probabilities(item.features[mask])
-            predicted[name][mask] = np.argmax(probabilities, axis=1) == 0
+            predicted[name][mask] = _predicts_supported(held_out_head, item.features[mask])
     cross_validated = {
         name: round(_balanced_accuracy(item.labels == 0, predicted[name]), 4) for name, item in sets.items()
     }

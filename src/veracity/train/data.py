@@ -139,23 +139,16 @@ def factcheck_gpt_pairs(
     With `partial_as_nei`, a passage that supports only part of the claim is a not-enough-evidence pair:
     the case the verifier must not call supported.
     """
-    stance_labels = (
-        {**_FACTCHECK_STANCE, "partially-support": "not_enough_evidence"} if partial_as_nei else None
-    )
     pairs: list[Pair] = []
     for claim, passages, stances, _ in factcheck_gpt_claims(data_dir, split):
         irrelevant: list[Pair] = []
         for passage, stance in zip(passages, stances, strict=False):
-            if stance_labels is not None and stance == "partially-support":
-                pairs.append(
-                    Pair(evidence_window(claim, passage), claim, "not_enough_evidence", "factcheck_gpt")
-                )
-                continue
-            label = _FACTCHECK_STANCE.get(stance)
+            partial = partial_as_nei and stance == "partially-support"
+            label = "not_enough_evidence" if partial else _FACTCHECK_STANCE.get(stance)
             if label is None:
                 continue
             pair = Pair(evidence_window(claim, passage), claim, label, "factcheck_gpt")
-            (irrelevant if label == "not_enough_evidence" else pairs).append(pair)
+            (irrelevant if label == "not_enough_evidence" and not partial else pairs).append(pair)
         if irrelevant:
             pairs.append(rng.choice(irrelevant))
     return pairs

@@ -101,9 +101,11 @@ class SetJudgement:
 
 @runtime_checkable
 class EvidenceSetJudge(Protocol):
-    """A back-end that decides from all of a claim's passages together, not passage by passage."""
+    """A back-end that decides from all of a claim's passages together, not passage by passage, whenever
+    `judges_sets` is true (the builtin judge needs its fitted decision head for that)."""
 
     name: str
+    judges_sets: bool
 
     def judge_many(self, pairs: Sequence[EvidencePair]) -> list[PairJudgement]: ...
 
@@ -142,11 +144,11 @@ class PairVerifier:
 
     @property
     def judges_sets(self) -> bool:
-        return isinstance(self.pair_judge, EvidenceSetJudge)
+        return isinstance(self.pair_judge, EvidenceSetJudge) and self.pair_judge.judges_sets
 
     def judge_sets(self, sets: Sequence[Sequence[PairInput]]) -> list[SetJudgement]:
         """Claim-level judgements where the back-end decides over evidence sets (`judges_sets`)."""
-        if not isinstance(self.pair_judge, EvidenceSetJudge):
+        if not isinstance(self.pair_judge, EvidenceSetJudge) or not self.pair_judge.judges_sets:
             raise TypeError(f"the {self.name} verifier judges passages one at a time")
         return self.pair_judge.judge_sets([[as_pair(item) for item in items] for items in sets])
 
@@ -163,8 +165,8 @@ class PairVerifier:
             )
             for passage in passages
         ]
-        if isinstance(self.pair_judge, EvidenceSetJudge) and pairs:
-            judged = self.pair_judge.judge_sets([pairs])[0]
+        if self.judges_sets and pairs:
+            judged = self.judge_sets([pairs])[0]
             return aggregate(claim, list(passages), judged.passages, decision=judged.claim)
         judgements = self.judge_many(pairs)
         return aggregate(claim, list(passages), judgements)

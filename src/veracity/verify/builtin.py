@@ -321,45 +321,46 @@ class BuiltinJudge:
         for (i, j), check in zip(targets, self.slots.check_many(chosen, focus), strict=True):
             grouped[i][j] = RawScore(grouped[i][j].logits, check)
 
+    @property
+    def judges_sets(self) -> bool:
+        """Claims are decided over their whole evidence set once the decision head is fitted; a candidate
+        model before calibration is judged passage by passage."""
+        return self.decision is not None
+
     def judge_sets(self, sets: Sequence[Sequence[EvidencePair]]) -> list[SetJudgement]:
         """One claim-level judgement per evidence set, from the decision head; per-passage ones beside it.
 
         A claim the head calls refuted has its most refuting passage's slots compared too, so the reason
-        can name the detail that differs. Without a fitted head (a candidate model before calibration) the
-        most supportive passage decides, unless a passage refutes the claim more strongly.
+        can name the detail that differs.
         """
+        if self.decision is None:
+            raise ConfigError(
+                f"{self.model_dir} has no {DECISION_FILE}: run `veracity train --calibrate-only`"
+            )
         present = [pairs for pairs in sets if pairs]
-        decisions: list[np.ndarray | None] = []
-        grouped: list[list[RawScore]] = []
-        words: list[float] = []
+        judged: list[SetJudgement] = []
         if present:
             features, grouped = self.set_features(present)
-            heads = self.decision.probabilities(features) if self.decision is not None else None
-            decisions = [None if heads is None else heads[i] for i in range(len(present))]
-            words = [float(row[FEATURES.index("word_coverage")]) for row in features]
-            refuting = [(i, _strongest(group, 1)) for i, group in enumerate(grouped)]
+            decisions = self.decision.probabilities(features)
             leaning = [
-                target
-                for target, decision in zip(refuting, decisions, strict=True)
-                if decision is None or decision[1] >= max(decision[0], decision[2])
+                (i, _strongest(group, 1))
+                for i, (group, decision) in enumerate(zip(grouped, decisions, strict=True))
+                if decision[1] >= max(decision[0], decision[2])
             ]
             self._check_slots(present, grouped, leaning)
-        judged = iter(
-            self._decide(group, decision, share)
-            for group, decision, share in zip(grouped, decisions, words, strict=True)
-        )
+            words = features[:, FEATURES.index("word_coverage")]
+            judged = [
+                self._decide(group, decision, float(share))
+                for group, decision, share in zip(grouped, decisions, words, strict=True)
+            ]
+        remaining = iter(judged)
         empty = SetJudgement(PairJudgement(0.0, 0.0, 1.0, "no evidence passages"), [], -1)
-        return [next(judged) if pairs else empty for pairs in sets]
+        return [next(remaining) if pairs else empty for pairs in sets]
 
-    def _decide(self, group: list[RawScore], decision: np.ndarray | None, words: float) -> SetJudgement:
+    def _decide(self, group: list[RawScore], decision: np.ndarray, words: float) -> SetJudgement:
         passages = [self._judgement(score) for score in group]
         best_support = _strongest(group, 0)
         best_refute = _strongest(group, 1)
-        if decision is None:
-            strongest = passages[best_refute].refuted
-            refutes = strongest > passages[best_support].supported and strongest >= 0.5
-            decider = best_refute if refutes else best_support
-            return SetJudgement(passages[decider], passages, decider)
         supported, refuted, neutral = (float(p) for p in decision)
         if refuted > neutral and not any(p.label == "refuted" for p in passages):
             refuted, neutral = neutral, refuted  # a claim nothing contradicts is never called refuted
