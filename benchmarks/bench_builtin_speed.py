@@ -15,11 +15,9 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 import time
-from pathlib import Path
 
-from docs_section import machine_line, write_section
+from docs_section import command_line, machine_line, write_section
 from veracity.eval.chunking import chunk_evidence
 from veracity.eval.datasets import load_pairs
 from veracity.resources import Resources
@@ -100,7 +98,7 @@ def main() -> None:
     )
     print(table)
     if not args.no_write:
-        command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
+        command = command_line()
         write_section(
             "bench_builtin_speed",
             "## Builtin verifier speed (claim-passage pairs)\n\n"

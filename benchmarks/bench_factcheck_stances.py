@@ -11,11 +11,10 @@ python benchmarks/bench_factcheck_stances.py --data-dir ../shared/datasets
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from docs_section import machine_line, write_section
-from veracity.eval.datasets import Pair, iter_factcheck_documents, load_pairs
+from docs_section import command_line, machine_line, write_section
+from veracity.eval.datasets import Pair, Split, iter_factcheck_documents, load_pairs
 from veracity.eval.harness import build_verifier, evaluate_pairs
 from veracity.eval.report import format_table
 from veracity.resources import Resources
@@ -25,10 +24,10 @@ VERIFIERS = "builtin,embed-threshold,slots-only"
 BEARING_STANCES = {"completely-support", "partially-support", "refute"}
 
 
-def annotated_stances(data_dir: Path, split: str) -> dict[str, list[str]]:
+def annotated_stances(data_dir: Path, split: Split) -> dict[str, list[str]]:
     """Passage stances per claim, keyed as `load_pairs` keys Factcheck-GPT claims."""
     stances: dict[str, list[str]] = {}
-    for doc_key, record in iter_factcheck_documents(data_dir / "factcheck_gpt", split):  # type: ignore[arg-type]
+    for doc_key, record in iter_factcheck_documents(data_dir / "factcheck_gpt", split):
         for sentence_key, sentence in record["sentences"].items():
             for index, claim_stances in enumerate(sentence.get("stance_claim_autoEvid") or []):
                 stances[f"{doc_key}/{sentence_key}/{index}"] = list(claim_stances)
@@ -69,7 +68,7 @@ def main() -> None:
     table = format_table(rows)
     print(table)
     if not args.no_write:
-        command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
+        command = command_line()
         write_section(
             "bench_factcheck_stances",
             "## Factcheck-GPT by annotated passage stance\n\n"

@@ -11,12 +11,10 @@ python benchmarks/bench_verifiers.py --verifiers builtin,embed-threshold,slots-o
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
 
 import numpy as np
 
-from docs_section import machine_line, write_section
+from docs_section import command_line, machine_line, write_section
 from veracity.eval.chunking import chunk_evidence
 from veracity.eval.datasets import load_pairs
 from veracity.eval.harness import average, run_eval
@@ -89,7 +87,7 @@ def main() -> None:
     table = format_table(rows)
     print(table)
     if not args.no_write:
-        command = "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
+        command = command_line()
         heading = "Verifiers on gold evidence (task `verify`)"
         if args.section != "bench_verifiers":
             heading += f", up to {args.limit} pairs per set"

@@ -32,6 +32,11 @@ def machine_line() -> str:
     )
 
 
+def command_line() -> str:
+    """The command that ran this benchmark, as the docs quote it for reproduction."""
+    return "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
+
+
 def write_section(name: str, markdown: str, docs: Path = DOCS) -> None:
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     section = f"{start}\n{markdown.strip()}\n{end}"
