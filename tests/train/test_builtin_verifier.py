@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from veracity.errors import ConfigError
 from veracity.resources import Resources
 from veracity.verify.base import EvidencePair
 from veracity.verify.builtin import MODEL_FILE, BuiltinJudge, Calibration, create_builtin, default_model_dir
-from veracity.verify.decision import DECISION_FILE
+from veracity.verify.decision import DECISION_FILE, FEATURES, DecisionHead, log_odds
 
 pytestmark = pytest.mark.slow
 
@@ -117,3 +118,47 @@ def test_a_claim_is_decided_over_all_its_passages(verifier) -> None:
         assert "over 2 passages" in item.claim.reason and "content words" in item.claim.reason
     [empty] = verifier.pair_judge.judge_sets([[]])
     assert empty.claim.label == "not_enough_evidence" and empty.decider == -1
+
+
+@needs_model
+def test_a_detail_that_differs_vetoes_support_and_is_named(verifier) -> None:
+    evidence = "An Israeli strike on the al-Tabi'in school in Gaza City killed about 93 people on Saturday."
+    backed = "An Israeli strike on the al-Tabi'in school killed about 93 people."
+    swapped = "An Israeli strike on the Al-Mawasi school killed 92 people."
+    judged = verifier.judge_sets([[(backed, evidence)], [(swapped, evidence)]])
+    assert judged[0].claim.label == "supported"
+    assert judged[1].claim.label != "supported"
+    assert "Al-Mawasi" in judged[1].claim.reason
+
+
+@needs_model
+def test_skipping_the_slot_check_where_the_head_is_sure_keeps_every_label(monkeypatch) -> None:
+    judge = BuiltinJudge(Resources())
+    assert judge.decision is not None
+    evidence = [
+        "An Israeli strike on the al-Tabi'in school in Gaza City killed about 93 people on Saturday.",
+        "Hamas said it would not take part in the Doha talks. The delegation of Israel arrived on Thursday.",
+        "The price of wheat rose by 4 percent in March, the ministry said.",
+    ]
+    claims = [
+        "An Israeli strike on the al-Tabi'in school killed about 93 people.",
+        "An Israeli strike on the Al-Mawasi school killed 92 people.",
+        "Hamas took part in the Doha talks.",
+        "The price of wheat fell in March.",
+        "The emir of Qatar resigned on Sunday.",
+        "Penguins live in the Sahara desert.",
+    ]
+    sets = [
+        [EvidencePair(claim, text) for text in evidence[: 1 + index % 3]]
+        for index, claim in enumerate(claims)
+    ]
+    skipping = [item.claim.label for item in judge.judge_sets(sets)]
+    features, grouped = judge.set_features(sets)
+    checked = [any(score.slots is not None for score in group) for group in grouped]
+    assert checked == (~judge.decision.surely_neutral(features)).tolist()
+    assert not all(checked)  # the unrelated claims need no parsing
+    monkeypatch.setattr(DecisionHead, "surely_neutral", lambda _, rows: np.zeros(len(rows), dtype=bool))
+    assert [item.claim.label for item in BuiltinJudge(Resources()).judge_sets(sets)] == skipping
+    window = FEATURES.index("support_window")
+    single = judge.raw_scores([sets[0][0]])[0].logits
+    assert features[0, window] == pytest.approx(float(log_odds(single, 0)))

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from veracity.errors import ConfigError
+from veracity.verify.base import PAIR_LABELS
 from veracity.verify.decision import FEATURES, DecisionHead, coverage, feature_vector, log_odds
 
 
@@ -85,3 +86,39 @@ def test_a_head_fitted_on_other_features_is_refused(tmp_path) -> None:
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ConfigError, match="not a valid decision head"):
         DecisionHead.load(path)
+
+
+def fitted_like_head(seed: int) -> DecisionHead:
+    rng = np.random.default_rng(seed)
+    size = len(FEATURES)
+    return DecisionHead(
+        mean=rng.normal(size=size),
+        scale=rng.uniform(0.5, 2.0, size=size),
+        support_weights=rng.normal(scale=1.5, size=size),
+        support_bias=float(rng.normal()),
+        refute_weights=rng.normal(scale=1.5, size=size),
+        refute_bias=float(rng.normal()),
+    )
+
+
+def labels_of(head: DecisionHead, features: np.ndarray) -> np.ndarray:
+    return np.argmax(head.probabilities(features), axis=1)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_claim_surely_neutral_stays_not_enough_evidence_whatever_the_slots_say(seed) -> None:
+    head = fitted_like_head(seed)
+    rng = np.random.default_rng(100 + seed)
+    coverage_column = FEATURES.index("slot_coverage")
+    contradiction_column = FEATURES.index("slot_contradiction")
+    features = rng.normal(size=(400, len(FEATURES)))
+    features[:, coverage_column] = rng.uniform(size=400)
+    features[:, contradiction_column] = rng.integers(0, 2, size=400)
+    neutral = head.surely_neutral(features)
+    assert 0 < neutral.sum() < len(features)  # the test exercises both outcomes
+    for coverage_value in np.linspace(0.0, 1.0, 11):
+        for contradiction in (0.0, 1.0):
+            changed = features[neutral].copy()
+            changed[:, coverage_column] = coverage_value
+            changed[:, contradiction_column] = contradiction
+            assert (labels_of(head, changed) == PAIR_LABELS.index("not_enough_evidence")).all()

@@ -181,7 +181,7 @@ def feature_sets(judge: BuiltinJudge, sets: dict[str, list[EvalPair]]) -> dict[s
             [EvidencePair(pair.claim, chunk) for chunk in chunks]
             for pair, chunks in zip(pairs, _chunked(pairs), strict=True)
         ]
-        features, _ = judge.set_features(evidence_sets)
+        features, _ = judge.set_features(evidence_sets, compare_all_slots=True)
         labels = np.array([PAIR_LABELS.index(pair.label) for pair in pairs])
         result[name] = FeatureSet(features, labels)
     return result

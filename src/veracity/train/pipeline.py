@@ -108,7 +108,7 @@ def calibrate(
 
     report = progress or log.info
     (model_dir / DECISION_FILE).unlink(missing_ok=True)
-    judge = BuiltinJudge(Resources(), model_dir=model_dir)
+    judge = BuiltinJudge(Resources(), model_dir=model_dir, max_length=max_length)
     base = Calibration(max_length=max_length)
     judge.calibration = base
     sets = calibration_pairs(data_dir)

@@ -8,7 +8,11 @@ move it to not-enough-evidence, because the model is weakest at exactly these on
 far the logits are shifted (class biases, temperature, rule weights) is fitted on dev data and stored as
 `calibration.json` beside the model. Those are the per-passage judgements; the verdict on a claim comes
 from `judge_sets`, where the decision head (`veracity.verify.decision`, `decision.json`) reads what all of
-the claim's passages say together.
+the claim's passages say together. One rule stands above the head: a claim whose most supportive passage
+contradicts one of its details is never called supported. The data sets the head is fitted on have few
+such one-detail refutations, so it learns to trust overlap of wording ("killed 92 at the Al-Mawasi
+school" against "killed about 93 at the al-Tabi'in school" shares most of it), while the newsroom cases
+veracity exists for are exactly these.
 """
 
 from __future__ import annotations
@@ -31,7 +35,16 @@ from veracity.errors import ConfigError
 from veracity.train.evidence import evidence_window, select_evidence, split_sentences
 from veracity.verify import VERIFIERS
 from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairVerifier, SetJudgement
-from veracity.verify.decision import DECISION_FILE, FEATURES, DecisionHead, coverage, feature_vector, log_odds
+from veracity.verify.decision import (
+    DECISION_FILE,
+    FEATURES,
+    NEUTRAL_SLOTS,
+    Coverage,
+    DecisionHead,
+    coverage,
+    feature_vector,
+    log_odds,
+)
 
 if TYPE_CHECKING:
     from onnxruntime import InferenceSession
@@ -203,7 +216,11 @@ class BuiltinJudge:
     name = "builtin"
 
     def __init__(
-        self, resources: Resources, model_dir: Path | str | None = None, use_slots: bool = True
+        self,
+        resources: Resources,
+        model_dir: Path | str | None = None,
+        use_slots: bool = True,
+        max_length: int | None = None,  # word pieces the model reads; the calibration's by default
     ) -> None:
         # a string comes from `veracity eval --verifier-option model_dir=DIR`, to measure a candidate model
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
@@ -211,7 +228,7 @@ class BuiltinJudge:
             raise ConfigError(f"builtin verifier model directory {self.model_dir} does not exist")
         self.calibration = Calibration.load(self.model_dir / CALIBRATION_FILE)
         self.decision = DecisionHead.load(self.model_dir / DECISION_FILE)
-        self.encoder = CrossEncoder(self.model_dir, max_length=self.calibration.max_length)
+        self.encoder = CrossEncoder(self.model_dir, max_length=max_length or self.calibration.max_length)
         self.slots = SlotChecker(resources) if use_slots else None
 
     def raw_scores(self, pairs: Sequence[EvidencePair], slot_gate: float | None = None) -> list[RawScore]:
@@ -258,46 +275,61 @@ class BuiltinJudge:
             reason += f"; {score.slots.reason}"
         return PairJudgement(float(probs[0]), float(probs[1]), float(probs[2]), reason)
 
-    def set_features(self, sets: Sequence[Sequence[EvidencePair]]) -> tuple[np.ndarray, list[list[RawScore]]]:
+    def set_features(
+        self, sets: Sequence[Sequence[EvidencePair]], compare_all_slots: bool = False
+    ) -> tuple[np.ndarray, list[list[RawScore]]]:
         """The decision head's features for each claim's evidence set, and the raw score of every passage.
 
         Beyond one model run per passage this costs one run on the window of the best sentences of the whole
-        set and one slot comparison per claim, on its most supportive passage (parsing is the expensive part).
+        set (none where that window is the one its single passage was read in) and one slot comparison on
+        the most supportive passage of each claim, except where the head calls the claim not-enough-evidence
+        whatever the slots say (`compare_all_slots` compares them all, as fitting the head needs).
         """
         if any(not pairs for pairs in sets):
             raise ValueError("every evidence set needs at least one passage")
         scores = self.raw_scores([pair for pairs in sets for pair in pairs], slot_gate=math.inf)
-        windows = [
-            select_evidence(
-                pairs[0].claim,
-                [sentence for pair in pairs for sentence in split_sentences(pair.evidence)],
-                self.calibration.max_words,
-            )
-            for pairs in sets
-        ]
-        window_logits = self.encoder.logits(
-            [(window, pairs[0].claim) for window, pairs in zip(windows, sets, strict=True)]
-        )
         grouped: list[list[RawScore]] = []
         offset = 0
         for pairs in sets:
             grouped.append(scores[offset : offset + len(pairs)])
             offset += len(pairs)
+        window_logits = self._window_logits(sets, grouped)
+        found = [coverage(pairs[0].claim, [pair.evidence for pair in pairs]) for pairs in sets]
         best = [_strongest(group, 0) for group in grouped]
-        self._check_slots(sets, grouped, list(enumerate(best)))
-        rows = []
-        for pairs, group, top, logits in zip(sets, grouped, best, window_logits, strict=True):
-            slots = group[top].slots
-            rows.append(
-                feature_vector(
-                    np.stack([score.logits for score in group]),
-                    logits,
-                    slots.coverage if slots else 1.0,
-                    bool(slots and slots.contradicts),
-                    coverage(pairs[0].claim, [pair.evidence for pair in pairs]),
-                )
+        targets = list(enumerate(best))
+        if self.decision is not None and not compare_all_slots:
+            neutral = self.decision.surely_neutral(_features(grouped, best, window_logits, found))
+            targets = [(i, top) for i, top in targets if not neutral[i]]
+        self._check_slots(sets, grouped, targets)
+        return _features(grouped, best, window_logits, found), grouped
+
+    def _window_logits(
+        self, sets: Sequence[Sequence[EvidencePair]], grouped: list[list[RawScore]]
+    ) -> np.ndarray:
+        """Logits on the window of each set's best sentences; a single passage read in that same window
+        reuses its own run."""
+        max_words = self.calibration.max_words
+        windows = [
+            select_evidence(
+                pairs[0].claim,
+                [sentence for pair in pairs for sentence in split_sentences(pair.evidence)],
+                max_words,
             )
-        return np.stack(rows), grouped
+            for pairs in sets
+        ]
+        reused = {
+            i: grouped[i][0].logits
+            for i, (pairs, window) in enumerate(zip(sets, windows, strict=True))
+            if len(pairs) == 1 and evidence_window(pairs[0].claim, pairs[0].evidence, max_words) == window
+        }
+        fresh = [i for i in range(len(sets)) if i not in reused]
+        computed = self.encoder.logits([(windows[i], sets[i][0].claim) for i in fresh])
+        logits = np.zeros((len(sets), len(PAIR_LABELS)), dtype=np.float32)
+        for i, row in reused.items():
+            logits[i] = row
+        if fresh:
+            logits[fresh] = computed
+        return logits
 
     def _check_slots(
         self,
@@ -362,6 +394,9 @@ class BuiltinJudge:
         best_support = _strongest(group, 0)
         best_refute = _strongest(group, 1)
         supported, refuted, neutral = (float(p) for p in decision)
+        best_slots = group[best_support].slots
+        if best_slots is not None and best_slots.contradicts and supported >= max(refuted, neutral):
+            supported, refuted = refuted, supported  # a differing number, date, place or name vetoes support
         if refuted > neutral and not any(p.label == "refuted" for p in passages):
             refuted, neutral = neutral, refuted  # a claim nothing contradicts is never called refuted
         label = PairJudgement(supported, refuted, neutral, "").label
@@ -373,6 +408,27 @@ class BuiltinJudge:
             f"closest passage: {passages[decider].reason}"
         )
         return SetJudgement(PairJudgement(supported, refuted, neutral, reason), passages, decider)
+
+
+def _features(
+    grouped: Sequence[Sequence[RawScore]],
+    best: Sequence[int],
+    window_logits: np.ndarray,
+    found: Sequence[Coverage],
+) -> np.ndarray:
+    """Feature rows; a claim whose slots were not compared gets the values of one with nothing to compare."""
+    rows = []
+    for group, top, logits, words in zip(grouped, best, window_logits, found, strict=True):
+        slots = group[top].slots
+        rows.append(
+            feature_vector(
+                np.stack([score.logits for score in group]),
+                logits,
+                *((slots.coverage, slots.contradicts) if slots else NEUTRAL_SLOTS),
+                words,
+            )
+        )
+    return np.stack(rows)
 
 
 def _strongest(group: Sequence[RawScore], label: int) -> int:

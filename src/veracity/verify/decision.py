@@ -135,6 +135,10 @@ def feature_vector(
     return np.array(values, dtype=np.float64)
 
 
+NEUTRAL_SLOTS = (1.0, False)  # slot coverage and contradiction of a claim whose slots were not compared
+_SLOT_COLUMNS = (FEATURES.index("slot_coverage"), FEATURES.index("slot_contradiction"))
+
+
 def _sigmoid(value: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-value))
 
@@ -157,6 +161,27 @@ class DecisionHead:
         refuted_share = _sigmoid(standard @ self.refute_weights + self.refute_bias)
         rest = 1.0 - supported
         return np.stack([supported, rest * refuted_share, rest * (1.0 - refuted_share)], axis=1)
+
+    def surely_neutral(self, features: np.ndarray) -> np.ndarray:
+        """Which claims the head calls not-enough-evidence whatever their slot check says; the verifier
+        skips parsing them (its most expensive step).
+
+        Both logits are linear in the slot features, so their extremes over every possible slot outcome lie
+        on the corners (coverage 0 or 1, contradiction or not). Support below 1/3 at every corner cannot
+        be the most probable label, and a refuted share below even at every corner leaves NEI ahead of
+        refuted.
+        """
+        standard = (np.atleast_2d(features) - self.mean) / self.scale
+        support_corners, refute_corners = [], []
+        for coverage_value in (0.0, 1.0):
+            for contradiction in (0.0, 1.0):
+                corner = standard.copy()
+                for column, value in zip(_SLOT_COLUMNS, (coverage_value, contradiction), strict=True):
+                    corner[:, column] = (value - self.mean[column]) / self.scale[column]
+                support_corners.append(corner @ self.support_weights + self.support_bias)
+                refute_corners.append(corner @ self.refute_weights + self.refute_bias)
+        support, refute = np.stack(support_corners), np.stack(refute_corners)
+        return (support.max(axis=0) < -math.log(2.0)) & (refute.max(axis=0) < 0.0)
 
     def to_dict(self) -> dict[str, Any]:
         return {
