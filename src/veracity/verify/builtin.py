@@ -317,18 +317,14 @@ class BuiltinJudge:
             )
             for pairs in sets
         ]
-        reused = {
-            i: grouped[i][0].logits
+        fresh = [
+            i
             for i, (pairs, window) in enumerate(zip(sets, windows, strict=True))
-            if len(pairs) == 1 and evidence_window(pairs[0].claim, pairs[0].evidence, max_words) == window
-        }
-        fresh = [i for i in range(len(sets)) if i not in reused]
-        computed = self.encoder.logits([(windows[i], sets[i][0].claim) for i in fresh])
-        logits = np.zeros((len(sets), len(PAIR_LABELS)), dtype=np.float32)
-        for i, row in reused.items():
-            logits[i] = row
+            if len(pairs) > 1 or evidence_window(pairs[0].claim, pairs[0].evidence, max_words) != window
+        ]
+        logits = np.stack([group[0].logits for group in grouped])  # right where the window is not fresh
         if fresh:
-            logits[fresh] = computed
+            logits[fresh] = self.encoder.logits([(windows[i], sets[i][0].claim) for i in fresh])
         return logits
 
     def _check_slots(

@@ -137,6 +137,7 @@ def feature_vector(
 
 NEUTRAL_SLOTS = (1.0, False)  # slot coverage and contradiction of a claim whose slots were not compared
 _SLOT_COLUMNS = (FEATURES.index("slot_coverage"), FEATURES.index("slot_contradiction"))
+_SLOT_CORNERS = ((0.0, 0.0), (0.0, 1.0), (1.0, 0.0), (1.0, 1.0))  # every extreme slot outcome
 
 
 def _sigmoid(value: np.ndarray) -> np.ndarray:
@@ -172,15 +173,16 @@ class DecisionHead:
         refuted.
         """
         standard = (np.atleast_2d(features) - self.mean) / self.scale
-        support_corners, refute_corners = [], []
-        for coverage_value in (0.0, 1.0):
-            for contradiction in (0.0, 1.0):
-                corner = standard.copy()
-                for column, value in zip(_SLOT_COLUMNS, (coverage_value, contradiction), strict=True):
-                    corner[:, column] = (value - self.mean[column]) / self.scale[column]
-                support_corners.append(corner @ self.support_weights + self.support_bias)
-                refute_corners.append(corner @ self.refute_weights + self.refute_bias)
-        support, refute = np.stack(support_corners), np.stack(refute_corners)
+        slots = list(_SLOT_COLUMNS)
+        corners = (np.array(_SLOT_CORNERS) - self.mean[slots]) / self.scale[slots]
+
+        def at_corners(weights: np.ndarray, bias: float) -> np.ndarray:
+            """(corners, claims) logits: the slot columns' share replaced by each corner's."""
+            without_slots = standard @ weights + bias - standard[:, slots] @ weights[slots]
+            return without_slots[np.newaxis, :] + (corners @ weights[slots])[:, np.newaxis]
+
+        support = at_corners(self.support_weights, self.support_bias)
+        refute = at_corners(self.refute_weights, self.refute_bias)
         return (support.max(axis=0) < -math.log(2.0)) & (refute.max(axis=0) < 0.0)
 
     def to_dict(self) -> dict[str, Any]:
