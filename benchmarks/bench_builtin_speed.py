@@ -6,7 +6,8 @@ rules on first sight of every text, and the same pairs again with the parse cach
 against passages the store has served before). Each pass starts from a fresh verifier except the warm one.
 A fourth figure is what `veracity check` and `veracity eval` run: every claim judged against all of its
 passages at once by the claim-level decision head (one more model run per claim, on the window of its best
-sentences, and one slot comparison per claim), counted in the same claim-passage pairs.
+sentences, and one slot comparison per claim), counted in the same claim-passage pairs. A last pass on new
+text splits that figure's time into model runs, spaCy parses and the rest, to show what bounds it.
 
 python benchmarks/bench_builtin_speed.py --pairs 1000 --data-dir ../shared/datasets
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 import argparse
 import itertools
 import time
+from collections.abc import Sequence
+from typing import Any
 
 from docs_section import command_line, machine_line, write_section
 from veracity.eval.chunking import chunk_evidence
@@ -58,6 +61,48 @@ def timed_sets(judge: BuiltinJudge, sets: list[list[EvidencePair]]) -> float:
     return sum(len(pairs) for pairs in sets) / (time.perf_counter() - start)
 
 
+class StageClock:
+    """Wall time and items of one method of an object, by wrapping it on that instance only; `lazy` for a
+    method that returns a generator (spaCy's `pipe`), which is run to the end inside the clock."""
+
+    def __init__(self, owner: object, method: str, lazy: bool = False) -> None:
+        self.seconds, self.calls, self.items = 0.0, 0, 0
+        inner = getattr(owner, method)
+
+        def timed_call(texts: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            result = inner(texts, *args, **kwargs)
+            if lazy:
+                result = list(result)
+            self.seconds += time.perf_counter() - start
+            self.calls += 1
+            self.items += len(texts)
+            return result
+
+        setattr(owner, method, timed_call)
+
+
+def time_shares(judge: BuiltinJudge, sets: list[list[EvidencePair]]) -> str:
+    """Where a claim-level pass on new text spends its time: model runs, slot parses, the rest."""
+    if judge.slots is None:
+        raise SystemExit("the time shares need a verifier with its slot rules")
+    judge.slots.clear()
+    model = StageClock(judge.encoder, "logits")
+    parse = StageClock(judge.slots.resources.nlp, "pipe", lazy=True)
+    start = time.perf_counter()
+    judge.judge_sets(sets)
+    total = time.perf_counter() - start
+    pairs = sum(len(claim) for claim in sets)
+    rest = total - model.seconds - parse.seconds
+    return (
+        f"One claim-level pass on new text took {total:.2f} s: {model.items} model runs "
+        f"({model.items - pairs} of them on claim-level windows) {model.seconds:.2f} s, "
+        f"spaCy parses of {parse.items} new texts (claims and the evidence sentences their slots are "
+        f"compared on, {1000 * parse.seconds / max(parse.items, 1):.1f} ms each) {parse.seconds:.2f} s, "
+        f"everything else (slot comparison, features, decision) {rest:.2f} s."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pairs", type=int, default=1000)
@@ -90,6 +135,7 @@ def main() -> None:
         ("claim-level decision over each claim's passages, every text new", timed_sets(deciding, sets))
     )
     rows.append(("claim-level decision, parse caches warm", timed_sets(deciding, sets)))
+    shares = time_shares(deciding, sets)
 
     words = sum(len(pair.evidence.split()) for pair in pairs) / len(pairs)
     table = "\n".join(
@@ -97,6 +143,7 @@ def main() -> None:
         + [f"| {name} | {rate:.0f} |" for name, rate in rows]
     )
     print(table)
+    print(shares)
     if not args.no_write:
         command = command_line()
         write_section(
@@ -105,7 +152,7 @@ def main() -> None:
             f"Machine: {machine}. Command: `{command}`.\n"
             f"{len(pairs)} pairs ({len(sets)} claims) from the WiCE, Check-COVID and Factcheck-GPT test "
             "splits, passages of at "
-            f"most 180 words (mean {words:.0f}); target >= 200 pairs/s.\n\n{table}\n",
+            f"most 180 words (mean {words:.0f}); target >= 200 pairs/s.\n\n{table}\n\n{shares}\n",
         )
 
 
