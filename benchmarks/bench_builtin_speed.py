@@ -66,7 +66,7 @@ class StageClock:
     method that returns a generator (spaCy's `pipe`), which is run to the end inside the clock."""
 
     def __init__(self, owner: object, method: str, lazy: bool = False) -> None:
-        self.seconds, self.calls, self.items = 0.0, 0, 0
+        self.seconds, self.items = 0.0, 0
         inner = getattr(owner, method)
 
         def timed_call(texts: Sequence[Any], *args: Any, **kwargs: Any) -> Any:
@@ -75,7 +75,6 @@ class StageClock:
             if lazy:
                 result = list(result)
             self.seconds += time.perf_counter() - start
-            self.calls += 1
             self.items += len(texts)
             return result
 
