@@ -2,7 +2,8 @@
 
 Only train/dev material is read here: Check-COVID train (training) and dev (calibration), the WiCE dev
 split divided by claim (`wice_dev_split`), Factcheck-GPT documents of the eval harness's train and dev
-splits (`veracity.eval.datasets.hash_split`, by document), VitaminC, SNLI dev and FIB-XSum.
+splits (`veracity.eval.datasets.hash_split`, by document), VitaminC, SNLI dev, FIB-XSum, the Fool Me
+Twice dev file and the train part of the eval harness's split of the FEVER shared-task dev pairs.
 Test splits are never opened.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import ast
 import json
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from veracity.eval.datasets import (
     CHECK_COVID_LABELS,
     FEVER_LABELS,
     Split,
+    hash_split,
     iter_factcheck_documents,
     nli_label,
     wice_label,
@@ -182,6 +185,59 @@ def snli_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]:
     ]
     sample = rng.sample(rows, min(limit, len(rows)))
     return [Pair(premise.strip(), hypothesis.strip(), label, "snli") for premise, hypothesis, label in sample]
+
+
+def fool_me_twice_pairs(data_dir: Path) -> list[Pair]:
+    """Adversarial Wikipedia claims written to fool people; only dev, since the harness reports on test."""
+    pairs: list[Pair] = []
+    for row in read_jsonl(data_dir / "fool_me_twice" / "dev.jsonl"):
+        label = FEVER_LABELS.get(row["label"])
+        evidence = " ".join(item["text"].strip() for item in row.get("gold_evidence") or [])
+        if label and evidence:
+            pairs.append(Pair(evidence, row["text"].strip(), label, "fool_me_twice"))
+    return pairs
+
+
+_PTB_TOKENS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "``": '"', "''": '"'}
+_PTB_SPACING = re.compile(r" ([,.;:!?%)\]])|([(\[]) ")
+
+
+def _untokenize(text: str) -> str:
+    """FEVER evidence carries Penn Treebank tokens; the verifier reads ordinary news text."""
+    for token, character in _PTB_TOKENS.items():
+        text = text.replace(token, character)
+    return _PTB_SPACING.sub(lambda match: match.group(1) or match.group(2), text).strip()
+
+
+def _claim_key(claim: str) -> str:
+    return re.sub(r"\W+", "", claim.lower())
+
+
+def fever_symmetric_claims(data_dir: Path) -> set[str]:
+    """FEVER-Symmetric is built from the same dev claims; the ones it holds stay out of training."""
+    root = data_dir / "fever_symmetric" / "symmetric_v0.2"
+    return {_claim_key(row["claim"]) for path in sorted(root.glob("*.jsonl")) for row in read_jsonl(path)}
+
+
+def fever_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]:
+    """FEVER dev claims with their gold Wikipedia sentences: the harness's train part (by claim), less
+    every claim of FEVER-Symmetric, so that neither set's reported split has been seen."""
+    root = data_dir / "fever_rte_dev"
+    labels: dict[str, PairLabel] = {"entailment": "supported", "not_entailment": "refuted"}
+    paths = [root / name for name in ("dev.raw.input0", "dev.raw.input1", "dev.label")]
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"data file {path} is missing: point --data-dir at the shared datasets folder")
+    evidence, claims, raw_labels = (path.read_text(encoding="utf-8").splitlines() for path in paths)
+    held_out = fever_symmetric_claims(data_dir)
+    rows = [
+        Pair(_untokenize(passage), claim.strip(), labels[raw.strip()], "fever")
+        for passage, claim, raw in zip(evidence, claims, raw_labels, strict=True)
+        if raw.strip() in labels
+        and hash_split("fever_rte_dev", claim.strip()) == "train"
+        and _claim_key(claim) not in held_out
+    ]
+    return rng.sample(rows, min(limit, len(rows)))
 
 
 def xsum_documents(data_dir: Path) -> list[list[str]]:

@@ -35,6 +35,8 @@ class TrainConfig:
     vitaminc_pairs: int = 2000
     snli_pairs: int = 500
     fib_pairs: int = 800
+    fever_pairs: int = 2000
+    fool_me_twice: bool = True  # the Fool Me Twice dev claims (adversarial refutations)
     synthetic_per_document: int = 5
     compound_per_document: int = 2  # two-fact claims per document (`synthetic.make_compound_pairs`)
     wice_oracle_chunks: bool = True  # also the WiCE authors' oracle chunks of the training claims
@@ -77,6 +79,9 @@ def build_training_pairs(data_dir: Path, config: TrainConfig) -> list[Pair]:
     pairs += data.vitaminc_pairs(data_dir, config.vitaminc_pairs, rng)
     pairs += data.snli_pairs(data_dir, config.snli_pairs, rng)
     pairs += data.fib_xsum_pairs(data_dir, config.fib_pairs, rng)
+    pairs += data.fever_pairs(data_dir, config.fever_pairs, rng)
+    if config.fool_me_twice:
+        pairs += data.fool_me_twice_pairs(data_dir)
 
     nlp = Resources().nlp
     sources = {
