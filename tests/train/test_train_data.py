@@ -89,8 +89,9 @@ def test_fool_me_twice_pairs_read_dev_only_and_skip_claims_without_evidence(tmp_
         {"text": "No evidence here.", "label": "REFUTES", "gold_evidence": []},
     ]
     test = [{"text": "A test claim.", "label": "SUPPORTS", "gold_evidence": [{"text": "Never read."}]}]
-    (root / "dev.jsonl").write_text("".join(json.dumps(row) + "\n" for row in dev), encoding="utf-8")
-    (root / "test.jsonl").write_text("".join(json.dumps(row) + "\n" for row in test), encoding="utf-8")
+    for name, rows in (("dev.jsonl", dev), ("test.jsonl", test)):
+        records = [{"id": f"fmt-{n}", "wikipedia_page": "Gandhi (film)", **row} for n, row in enumerate(rows)]
+        (root / name).write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
     pairs = fool_me_twice_pairs(tmp_path)
     assert [(pair.claim, pair.evidence, pair.label) for pair in pairs] == [
         ("Gandhi was filmed in India.", "Shot in India.", "supported"),

@@ -22,8 +22,8 @@ from veracity.eval.datasets import (
     CHECK_COVID_LABELS,
     FEVER_LABELS,
     Split,
-    hash_split,
     iter_factcheck_documents,
+    iter_pairs,
     nli_label,
     wice_label,
 )
@@ -189,13 +189,13 @@ def snli_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]:
 
 def fool_me_twice_pairs(data_dir: Path) -> list[Pair]:
     """Adversarial Wikipedia claims written to fool people; only dev, since the harness reports on test."""
-    pairs: list[Pair] = []
-    for row in read_jsonl(data_dir / "fool_me_twice" / "dev.jsonl"):
-        label = FEVER_LABELS.get(row["label"])
-        evidence = " ".join(item["text"].strip() for item in row.get("gold_evidence") or [])
-        if label and evidence:
-            pairs.append(Pair(evidence, row["text"].strip(), label, "fool_me_twice"))
-    return pairs
+    pairs = iter_pairs("fool_me_twice", "dev", data_dir)
+    return [
+        Pair(
+            " ".join(text.strip() for text in pair.evidence), pair.claim.strip(), pair.label, "fool_me_twice"
+        )
+        for pair in pairs
+    ]
 
 
 _PTB_TOKENS = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "``": '"', "''": '"'}
@@ -223,19 +223,14 @@ def fever_pairs(data_dir: Path, limit: int, rng: random.Random) -> list[Pair]:
     """FEVER dev claims with their gold Wikipedia sentences: the harness's train part (by claim), less
     every claim of FEVER-Symmetric, so that neither set's reported split has been seen."""
     root = data_dir / "fever_rte_dev"
-    labels: dict[str, PairLabel] = {"entailment": "supported", "not_entailment": "refuted"}
-    paths = [root / name for name in ("dev.raw.input0", "dev.raw.input1", "dev.label")]
-    for path in paths:
+    for path in (root / name for name in ("dev.raw.input0", "dev.raw.input1", "dev.label")):
         if not path.is_file():
             raise InputError(f"data file {path} is missing: point --data-dir at the shared datasets folder")
-    evidence, claims, raw_labels = (path.read_text(encoding="utf-8").splitlines() for path in paths)
     held_out = fever_symmetric_claims(data_dir)
     rows = [
-        Pair(_untokenize(passage), claim.strip(), labels[raw.strip()], "fever")
-        for passage, claim, raw in zip(evidence, claims, raw_labels, strict=True)
-        if raw.strip() in labels
-        and hash_split("fever_rte_dev", claim.strip()) == "train"
-        and _claim_key(claim) not in held_out
+        Pair(_untokenize(pair.evidence_text), pair.claim, pair.label, "fever")
+        for pair in iter_pairs("fever_rte_dev", "train", data_dir)
+        if _claim_key(pair.claim) not in held_out
     ]
     return rng.sample(rows, min(limit, len(rows)))
 
