@@ -12,12 +12,15 @@ import tempfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
 from veracity.checker import ProgressCallback
 from veracity.errors import InputError, VeracityError
+
+if TYPE_CHECKING:
+    from veracity.train.pipeline import CalibrationResult
 
 app = typer.Typer(
     name="veracity",
@@ -230,9 +233,19 @@ def train(
         base_model=base_model,
         progress=lambda line: typer.echo(line, err=True),
     )
-    dev = ", ".join(f"{name} {value:.3f}" for name, value in result.dev_balanced_accuracy.items())
     typer.echo(
         f"model written to {result.model_path} ({result.model_megabytes:.1f} MB); "
+        f"{_calibration_summary(result.calibration)}"
+    )
+
+
+def _calibration_summary(calibrated: CalibrationResult) -> str:
+    dev = ", ".join(
+        f"{name} {value:.3f} (cross-validated {calibrated.dev_cross_validated[name]:.3f})"
+        for name, value in calibrated.dev_balanced_accuracy.items()
+    )
+    return (
+        f"claims judged by the {calibrated.verdict_rule}, reading {calibrated.read_length} word pieces; "
         f"dev balanced accuracy: {dev}"
     )
 
@@ -245,14 +258,8 @@ def _calibrate_only(model_dir: Path, data_dir: Path, seed: int) -> None:
         raise InputError(f"--out {model_dir} holds no {MODEL_FILE} to calibrate")
     if not data_dir.is_dir():
         raise InputError(f"data directory {data_dir} does not exist (expected ../shared/datasets)")
-    _, accuracy, cross_validated = calibrate(
-        model_dir, data_dir, seed=seed, progress=lambda line: typer.echo(line, err=True)
-    )
-    dev = ", ".join(
-        f"{name} {value:.3f} (cross-validated {cross_validated[name]:.3f})"
-        for name, value in accuracy.items()
-    )
-    typer.echo(f"calibration and decision head written to {model_dir}; dev balanced accuracy: {dev}")
+    calibrated = calibrate(model_dir, data_dir, seed=seed, progress=lambda line: typer.echo(line, err=True))
+    typer.echo(f"calibration written to {model_dir}; {_calibration_summary(calibrated)}")
 
 
 @app.command()

@@ -7,10 +7,13 @@ import pytest
 
 from veracity.eval.chunking import aggregate_chunks, predicted_label
 from veracity.train.calibrate import (
+    REGULARISATIONS,
     SLOT_GATES,
     FeatureSet,
     ScoredSet,
+    choose_verdict_rule,
     chunk_probabilities,
+    cross_validate_calibration,
     fit_calibration,
     fit_decision,
     predicted_supported,
@@ -102,9 +105,12 @@ def feature_set(seed: int, claims: int = 160, informative: bool = True) -> Featu
 def test_decision_head_learns_informative_features_and_reports_a_held_out_estimate() -> None:
     pytest.importorskip("sklearn")
     sets = {"a": feature_set(1), "b": feature_set(2)}
-    head, fitted, cross_validated = fit_decision(sets)
-    assert set(fitted) == set(cross_validated) == {"a", "b"}
-    assert all(value > 0.7 for value in cross_validated.values())
+    fit = fit_decision(sets)
+    head = fit.head
+    assert set(fit.fitted) == set(fit.cross_validated) == {"a", "b"}
+    assert all(value > 0.7 for value in fit.cross_validated.values())
+    assert set(fit.candidates) == set(REGULARISATIONS)
+    assert fit.candidates[fit.regularisation] == max(fit.candidates.values())
     assert head.support_weights[FEATURES.index("word_coverage")] > 0
     assert head.refute_weights[FEATURES.index("refute_max")] > 0
     probabilities = head.probabilities(sets["a"].features)
@@ -114,14 +120,54 @@ def test_decision_head_learns_informative_features_and_reports_a_held_out_estima
 def test_decision_head_on_noise_is_near_chance_when_cross_validated() -> None:
     pytest.importorskip("sklearn")
     sets = {"noise": feature_set(5, claims=300, informative=False)}
-    _, fitted, cross_validated = fit_decision(sets)
-    assert cross_validated["noise"] < 0.62
-    assert fitted["noise"] >= cross_validated["noise"] - 0.05
+    fit = fit_decision(sets)
+    assert fit.cross_validated["noise"] < 0.62
+    assert fit.fitted["noise"] >= fit.cross_validated["noise"] - 0.05
 
 
 def test_a_set_without_refuted_claims_still_fits_the_support_head() -> None:
     pytest.importorskip("sklearn")
     only_two = feature_set(3)
     only_two.labels[only_two.labels == 1] = 2
-    head, _, _ = fit_decision({"wice-like": only_two, "other": feature_set(4)})
+    head = fit_decision({"wice-like": only_two, "other": feature_set(4)}).head
     assert np.isfinite(head.refute_weights).all()
+
+
+def test_claims_keeps_each_chosen_claim_with_all_its_chunks() -> None:
+    scored = random_set(7, pairs=10)
+    mask = np.arange(10) % 3 == 0
+    part = scored.claims(mask)
+    ends = [*scored.starts[1:].tolist(), len(scored.logits)]
+    expected = np.concatenate(
+        [scored.logits[start:end] for start, end, keep in zip(scored.starts, ends, mask, strict=True) if keep]
+    )
+    assert np.array_equal(part.logits, expected)
+    assert part.gold_supported.tolist() == scored.gold_supported[mask].tolist()
+    assert len(part.starts) == int(mask.sum())
+    calibration = Calibration()
+    assert predicted_supported(part, calibration).tolist() == (
+        predicted_supported(scored, calibration)[mask].tolist()
+    )
+
+
+def informative_scored_set(seed: int, pairs: int = 120) -> ScoredSet:
+    """Chunks whose supported logit is raised for supported claims, under a shift a bias must undo."""
+    scored = random_set(seed, pairs)
+    sizes = np.diff([*scored.starts.tolist(), len(scored.logits)])
+    gold = np.repeat(scored.gold_supported, sizes)
+    scored.logits[:, 0] += np.where(gold, 4.0, 0.0) - 3.0
+    return scored
+
+
+def test_cross_validated_calibration_beats_chance_on_signal_and_not_on_noise() -> None:
+    signal = cross_validate_calibration({"signal": informative_scored_set(1)}, Calibration())
+    noise = cross_validate_calibration({"noise": random_set(2, pairs=120)}, Calibration())
+    assert signal["signal"] > 0.7
+    assert noise["noise"] < 0.62
+
+
+def test_the_verdict_rule_follows_the_higher_held_out_mean() -> None:
+    head = {"a": 0.70, "b": 0.60}
+    assert choose_verdict_rule(head, {"a": 0.66, "b": 0.66}) == "passage calibration"
+    assert choose_verdict_rule(head, {"a": 0.64, "b": 0.64}) == "decision head"
+    assert choose_verdict_rule(head, {"a": 0.65, "b": 0.65}) == "decision head"  # a tie keeps the head

@@ -22,7 +22,12 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
         return SimpleNamespace(
             model_path=out_dir / "verifier-int8.onnx",
             model_megabytes=22.0,
-            dev_balanced_accuracy={"wice": 0.7},
+            calibration=SimpleNamespace(
+                verdict_rule="decision head",
+                read_length=160,
+                dev_balanced_accuracy={"wice": 0.7},
+                dev_cross_validated={"wice": 0.65},
+            ),
         )
 
     monkeypatch.setattr(veracity.train, "train_model", fake_train_model)
@@ -36,7 +41,8 @@ def test_second_round_options_reach_train_model(tmp_path: Path, calls: list[dict
     args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path), "--minutes", "30"]
     result = CliRunner().invoke(app, [*args, "--base-model", str(previous), "--learning-rate", "2e-5"])
     assert result.exit_code == 0, result.output
-    assert "wice 0.700" in result.output
+    assert "wice 0.700 (cross-validated 0.650)" in result.output
+    assert "decision head, reading 160 word pieces" in result.output
     (call,) = calls
     assert call["base_model"] == previous
     assert call["minutes"] == 30.0
@@ -85,7 +91,12 @@ def test_calibrate_only_refits_the_model_in_out(
 
     def fake_calibrate(model_dir: Path, data_dir: Path, **kwargs: object):
         fitted.append(model_dir)
-        return model_dir / "calibration.json", {"wice": 0.71}, {"wice": 0.66}
+        return SimpleNamespace(
+            verdict_rule="passage calibration",
+            read_length=128,
+            dev_balanced_accuracy={"wice": 0.71},
+            dev_cross_validated={"wice": 0.66},
+        )
 
     monkeypatch.setattr(veracity.train.pipeline, "calibrate", fake_calibrate)
     (tmp_path / "verifier-int8.onnx").write_bytes(b"model")
@@ -94,6 +105,7 @@ def test_calibrate_only_refits_the_model_in_out(
     assert result.exit_code == 0, result.output
     assert fitted == [tmp_path] and not calls
     assert "wice 0.710 (cross-validated 0.660)" in result.output
+    assert "passage calibration" in result.output
 
 
 def test_calibrate_only_without_a_model_is_an_input_error(

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from veracity.train.trainer import FitResult, TrainConfig, build_training_pairs, fit
+
+if TYPE_CHECKING:
+    from veracity.eval.datasets import Pair as EvalPair
+    from veracity.resources import Resources
+    from veracity.train.calibrate import DecisionFit
+    from veracity.verify.builtin import Calibration
 
 log = logging.getLogger(__name__)
 
@@ -17,17 +24,16 @@ log = logging.getLogger(__name__)
 class TrainResult:
     out_dir: Path
     model_path: Path  # the int8 ONNX file
-    calibration_path: Path
     fit: FitResult
-    dev_balanced_accuracy: dict[str, float]  # per calibration set, supported vs not, decision head
-    dev_cross_validated: dict[str, float]  # the same, each claim scored by a head fitted without it
+    calibration: CalibrationResult
     model_megabytes: float
 
     def to_dict(self) -> dict[str, object]:
         data = asdict(self)
-        for key in ("out_dir", "model_path", "calibration_path"):
+        for key in ("out_dir", "model_path"):
             data[key] = str(data[key])
         data["fit"]["model_dir"] = str(self.fit.model_dir)
+        data["calibration"]["calibration_path"] = str(self.calibration.calibration_path)
         return data
 
 
@@ -60,16 +66,12 @@ def train_model(
         f"exporting to int8 ONNX after {fitted.steps}/{fitted.planned_steps} steps, then calibrating on dev"
     )
     model_path = export_model(fitted.model_dir, out_dir)
-    calibration_path, accuracy, cross_validated = calibrate(
-        out_dir, data_dir, max_length=settings.max_length, seed=seed, progress=report
-    )
+    calibrated = calibrate(out_dir, data_dir, seed=seed, progress=report)
     result = TrainResult(
         out_dir=out_dir,
         model_path=model_path,
-        calibration_path=calibration_path,
         fit=fitted,
-        dev_balanced_accuracy=accuracy,
-        dev_cross_validated=cross_validated,
+        calibration=calibrated,
         model_megabytes=round(model_path.stat().st_size / 2**20, 2),
     )
     (out_dir / "training.json").write_text(json.dumps(result.to_dict(), indent=2) + "\n", encoding="utf-8")
@@ -84,45 +86,131 @@ def export_model(model_dir: Path, out_dir: Path) -> Path:
     return export_quantized(model_dir, out_dir / MODEL_FILE)
 
 
+READ_LENGTHS = (128, 160, 192)  # word pieces the verifier may read; 90 evidence words and a claim pass 128
+
+
+@dataclass
+class CalibrationResult:
+    """What `calibrate` fitted and how the verdict rule was chosen (all figures on dev, supported vs not)."""
+
+    calibration_path: Path
+    verdict_rule: str  # "decision head" (decision.json written) or "passage calibration" (none)
+    read_length: int  # word pieces of claim and evidence the model reads
+    dev_balanced_accuracy: dict[str, float]  # the chosen rule fitted on every dev claim
+    dev_cross_validated: dict[str, float]  # the chosen rule, each claim judged by a fit that did not see it
+    head_cross_validated: dict[str, float]
+    calibration_cross_validated: dict[str, float]
+    head_regularisation: float
+    candidates: dict[str, float]  # mean cross-validated balanced accuracy per "rule at length"
+
+
+@dataclass
+class _Fitted:
+    """Both verdict rules fitted at one read length."""
+
+    read_length: int
+    calibration: Calibration
+    passage_accuracy: dict[str, float]
+    calibration_estimate: dict[str, float]
+    decision: DecisionFit
+
+
 def calibrate(
     model_dir: Path,
     data_dir: Path,
     *,
-    max_length: int = 128,
+    read_lengths: Sequence[int] = READ_LENGTHS,
     seed: int = 13,
     progress: Callable[[str], None] | None = None,
-) -> tuple[Path, dict[str, float], dict[str, float]]:
-    """Fit, on dev data, the per-passage calibration and then the claim-level decision head of the int8
-    model in `model_dir`; writes calibration.json and decision.json there. Returns the calibration file,
-    the head's dev balanced accuracy per set and its cross-validated estimate."""
+) -> CalibrationResult:
+    """Fit, on dev data, the per-passage calibration and the claim-level decision head of the int8 model in
+    `model_dir` at each read length, and keep the length and verdict rule that cross-validate best (ties to
+    the shorter length, which is faster, and to the head). calibration.json is always written, since it
+    gives each passage's stance; decision.json only where the head is the rule kept."""
     from veracity.resources import Resources
+    from veracity.train.calibrate import calibration_pairs, choose_verdict_rule
+    from veracity.verify.builtin import CALIBRATION_FILE
+    from veracity.verify.decision import DECISION_FILE
+
+    report = progress or log.info
+    (model_dir / DECISION_FILE).unlink(missing_ok=True)
+    resources = Resources()
+    sets = calibration_pairs(data_dir)
+    fits = [_fit_at_length(model_dir, resources, sets, length, seed, report) for length in read_lengths]
+    candidates: dict[str, float] = {}
+    best: tuple[float, _Fitted, str] | None = None
+    for fitted in fits:
+        for rule, estimate in (
+            ("decision head", fitted.decision.cross_validated),
+            ("passage calibration", fitted.calibration_estimate),
+        ):
+            mean = round(sum(estimate.values()) / len(estimate), 4)
+            candidates[f"{rule} at {fitted.read_length}"] = mean
+        rule = choose_verdict_rule(fitted.decision.cross_validated, fitted.calibration_estimate)
+        mean = candidates[f"{rule} at {fitted.read_length}"]
+        if best is None or mean > best[0]:
+            best = (mean, fitted, rule)
+    assert best is not None
+    _, chosen, rule = best
+    decision = chosen.decision
+    calibration_path = model_dir / CALIBRATION_FILE
+    chosen.calibration.save(
+        calibration_path,
+        dev_balanced_accuracy=chosen.passage_accuracy,
+        dev_cross_validated=chosen.calibration_estimate,
+        verdict_rule=rule,
+        candidates=candidates,
+        seed=seed,
+    )
+    chosen_head = rule == "decision head"
+    if chosen_head:
+        decision.head.save(
+            model_dir / DECISION_FILE,
+            dev_balanced_accuracy=decision.fitted,
+            dev_cross_validated=decision.cross_validated,
+            regularisation=decision.regularisation,
+            seed=seed,
+        )
+    return CalibrationResult(
+        calibration_path=calibration_path,
+        verdict_rule=rule,
+        read_length=chosen.read_length,
+        dev_balanced_accuracy=decision.fitted if chosen_head else chosen.passage_accuracy,
+        dev_cross_validated=decision.cross_validated if chosen_head else chosen.calibration_estimate,
+        head_cross_validated=decision.cross_validated,
+        calibration_cross_validated=chosen.calibration_estimate,
+        head_regularisation=decision.regularisation,
+        candidates=candidates,
+    )
+
+
+def _fit_at_length(
+    model_dir: Path,
+    resources: Resources,
+    sets: dict[str, list[EvalPair]],
+    length: int,
+    seed: int,
+    report: Callable[[str], None],
+) -> _Fitted:
     from veracity.train.calibrate import (
-        calibration_pairs,
+        cross_validate_calibration,
         feature_sets,
         fit_calibration,
         fit_decision,
         score_sets,
     )
-    from veracity.verify.builtin import CALIBRATION_FILE, BuiltinJudge, Calibration
-    from veracity.verify.decision import DECISION_FILE
+    from veracity.verify.builtin import BuiltinJudge, Calibration
 
-    report = progress or log.info
-    (model_dir / DECISION_FILE).unlink(missing_ok=True)
-    judge = BuiltinJudge(Resources(), model_dir=model_dir, max_length=max_length)
-    base = Calibration(max_length=max_length)
+    judge = BuiltinJudge(resources, model_dir=model_dir, max_length=length)
+    judge.decision = None
+    base = Calibration(max_length=length)
     judge.calibration = base
-    sets = calibration_pairs(data_dir)
-    report("calibrating passage probabilities on dev")
-    calibration, passage_accuracy = fit_calibration(score_sets(judge, sets), base)
-    calibration_path = model_dir / CALIBRATION_FILE
-    calibration.save(calibration_path, dev_balanced_accuracy=passage_accuracy, seed=seed)
+    report(f"reading {length} word pieces: calibrating passage probabilities on dev")
+    scored = score_sets(judge, sets)
+    calibration, passage_accuracy = fit_calibration(scored, base)
+    report(f"reading {length} word pieces: cross-validating the passage calibration on dev folds")
+    calibration_estimate = cross_validate_calibration(scored, base, seed=seed)
     judge.calibration = calibration
-    report("fitting the claim-level decision head on dev")
-    head, accuracy, cross_validated = fit_decision(feature_sets(judge, sets), seed=seed)
-    head.save(
-        model_dir / DECISION_FILE,
-        dev_balanced_accuracy=accuracy,
-        dev_cross_validated=cross_validated,
-        seed=seed,
-    )
-    return calibration_path, accuracy, cross_validated
+    report(f"reading {length} word pieces: fitting the claim-level decision head on dev")
+    decision = fit_decision(feature_sets(judge, sets), seed=seed)
+    return _Fitted(length, calibration, passage_accuracy, calibration_estimate, decision)
