@@ -89,7 +89,8 @@ def test_equal_accuracy_prefers_the_higher_slot_gate() -> None:
     scored = ScoredSet(logits, np.zeros(120, bool), np.zeros(120, bool), np.ones(120), np.arange(120), gold)
     fitted, _ = fit_calibration({"synthetic": scored}, Calibration())
     assert fitted.slot_gate == max(SLOT_GATES)
-    assert fitted.contradiction_weight == 0.0 and fitted.coverage_weight == 0.0
+    assert fitted.coverage_weight == 0.0
+    assert fitted.contradiction_weight == 1.0  # the smallest weight there is: a contradiction always counts
 
 
 def feature_set(seed: int, claims: int = 160, informative: bool = True) -> FeatureSet:

@@ -168,7 +168,7 @@ def fit_calibration(
                 coverage_weight=coverage,
                 slot_gate=gate,
             )
-            mean = _mean_accuracy(scored, candidate)
+            mean = _calibration_mean(scored, candidate)
             size = abs(support_bias) + abs(refute_bias) + contradiction + coverage
             if best is None or (mean, gate, -size) > best[:3]:
                 best = (mean, gate, -size, candidate)
@@ -186,7 +186,7 @@ def per_set_accuracy(scored: dict[str, ScoredSet], calibration: Calibration) -> 
     }
 
 
-def _mean_accuracy(scored: dict[str, ScoredSet], calibration: Calibration) -> float:
+def _calibration_mean(scored: dict[str, ScoredSet], calibration: Calibration) -> float:
     values = per_set_accuracy(scored, calibration).values()
     return sum(values) / len(values)
 
@@ -285,8 +285,9 @@ def _cross_validated_head(
     }
 
 
-def _mean(values: dict[str, float]) -> float:
-    return sum(values.values()) / len(values)
+def mean_accuracy(values: dict[str, float]) -> float:
+    """The mean over data sets, rounded as every per-set figure is, so that a tie is a tie."""
+    return round(sum(values.values()) / len(values), 4)
 
 
 @dataclass(frozen=True)
@@ -312,7 +313,7 @@ def fit_decision(
     scores = {
         strength: _cross_validated_head(sets, assignment, folds, strength) for strength in regularisations
     }
-    candidates = {strength: round(_mean(score), 4) for strength, score in scores.items()}
+    candidates = {strength: mean_accuracy(score) for strength, score in scores.items()}
     chosen = max(regularisations, key=lambda strength: (candidates[strength], -strength))
     head = _fit_head(list(sets.values()), chosen)
     fitted = {name: round(head_accuracy(head, item), 4) for name, item in sets.items()}
@@ -345,6 +346,6 @@ def choose_verdict_rule(
     head_estimate: dict[str, float], calibration_estimate: dict[str, float]
 ) -> VerdictRule:
     """The rule with the higher held-out mean; a tie keeps the head, whose reasons cover all passages."""
-    if round(_mean(calibration_estimate), 4) > round(_mean(head_estimate), 4):
+    if mean_accuracy(calibration_estimate) > mean_accuracy(head_estimate):
         return "passage calibration"
     return "decision head"

@@ -14,7 +14,7 @@ from veracity.train.trainer import FitResult, TrainConfig, build_training_pairs,
 if TYPE_CHECKING:
     from veracity.eval.datasets import Pair as EvalPair
     from veracity.resources import Resources
-    from veracity.train.calibrate import DecisionFit
+    from veracity.train.calibrate import DecisionFit, VerdictRule
     from veracity.verify.builtin import Calibration
 
 log = logging.getLogger(__name__)
@@ -94,18 +94,18 @@ class CalibrationResult:
     """What `calibrate` fitted and how the verdict rule was chosen (all figures on dev, supported vs not)."""
 
     calibration_path: Path
-    verdict_rule: str  # "decision head" (decision.json written) or "passage calibration" (none)
+    verdict_rule: VerdictRule  # "decision head" (decision.json written) or "passage calibration" (none)
     read_length: int  # word pieces of claim and evidence the model reads
     dev_balanced_accuracy: dict[str, float]  # the chosen rule fitted on every dev claim
     dev_cross_validated: dict[str, float]  # the chosen rule, each claim judged by a fit that did not see it
     head_cross_validated: dict[str, float]
     calibration_cross_validated: dict[str, float]
     head_regularisation: float
-    candidates: dict[str, float]  # mean cross-validated balanced accuracy per "rule at length"
+    candidates: dict[str, dict[str, float]]  # cross-validated balanced accuracy per "RULE at LENGTH"
 
 
 @dataclass
-class _Fitted:
+class FitAtLength:
     """Both verdict rules fitted at one read length."""
 
     read_length: int
@@ -128,7 +128,7 @@ def calibrate(
     the shorter length, which is faster, and to the head). calibration.json is always written, since it
     gives each passage's stance; decision.json only where the head is the rule kept."""
     from veracity.resources import Resources
-    from veracity.train.calibrate import calibration_pairs, choose_verdict_rule
+    from veracity.train.calibrate import calibration_pairs, choose_verdict_rule, mean_accuracy
     from veracity.verify.builtin import CALIBRATION_FILE
     from veracity.verify.decision import DECISION_FILE
 
@@ -137,17 +137,13 @@ def calibrate(
     resources = Resources()
     sets = calibration_pairs(data_dir)
     fits = [_fit_at_length(model_dir, resources, sets, length, seed, report) for length in read_lengths]
-    candidates: dict[str, float] = {}
-    best: tuple[float, _Fitted, str] | None = None
+    candidates: dict[str, dict[str, float]] = {}
+    best: tuple[float, FitAtLength, VerdictRule] | None = None
     for fitted in fits:
-        for rule, estimate in (
-            ("decision head", fitted.decision.cross_validated),
-            ("passage calibration", fitted.calibration_estimate),
-        ):
-            mean = round(sum(estimate.values()) / len(estimate), 4)
-            candidates[f"{rule} at {fitted.read_length}"] = mean
+        candidates[f"decision head at {fitted.read_length}"] = fitted.decision.cross_validated
+        candidates[f"passage calibration at {fitted.read_length}"] = fitted.calibration_estimate
         rule = choose_verdict_rule(fitted.decision.cross_validated, fitted.calibration_estimate)
-        mean = candidates[f"{rule} at {fitted.read_length}"]
+        mean = mean_accuracy(candidates[f"{rule} at {fitted.read_length}"])
         if best is None or mean > best[0]:
             best = (mean, fitted, rule)
     assert best is not None
@@ -191,7 +187,7 @@ def _fit_at_length(
     length: int,
     seed: int,
     report: Callable[[str], None],
-) -> _Fitted:
+) -> FitAtLength:
     from veracity.train.calibrate import (
         cross_validate_calibration,
         feature_sets,
@@ -213,4 +209,4 @@ def _fit_at_length(
     judge.calibration = calibration
     report(f"reading {length} word pieces: fitting the claim-level decision head on dev")
     decision = fit_decision(feature_sets(judge, sets), seed=seed)
-    return _Fitted(length, calibration, passage_accuracy, calibration_estimate, decision)
+    return FitAtLength(length, calibration, passage_accuracy, calibration_estimate, decision)
