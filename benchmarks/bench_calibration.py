@@ -1,0 +1,73 @@
+"""How the builtin verifier's calibration was chosen; writes its part of docs/benchmarks.md.
+
+`veracity train` fits the per-passage calibration and the claim-level decision head on dev data at each
+read length, and keeps the rule and length whose held-out estimate (five folds of the dev claims, each
+claim judged by a fit that did not see it) is highest. This script repeats that on a copy of a model folder
+(the shipped one by default) and prints every candidate's per-set figures, so the choice can be checked
+and the shipped calibration files compared with a fresh fit. No test data is read.
+
+python benchmarks/bench_calibration.py --data-dir ../shared/datasets
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from docs_section import command_line, machine_line, write_section
+from veracity.train.calibrate import CALIBRATION_SETS, mean_accuracy
+from veracity.train.pipeline import calibrate
+from veracity.verify.builtin import CALIBRATION_FILE, MODEL_FILE, TOKENIZER_FILE, default_model_dir
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model-dir", type=Path, default=default_model_dir())
+    parser.add_argument("--data-dir", type=Path, default=Path("../shared/datasets"))
+    parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
+    args = parser.parse_args()
+    machine = machine_line()
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        for name in (MODEL_FILE, TOKENIZER_FILE):
+            shutil.copyfile(args.model_dir / name, work / name)
+        result = calibrate(work, args.data_dir)
+        fresh = json.loads((work / CALIBRATION_FILE).read_text(encoding="utf-8"))
+    shipped_path = args.model_dir / CALIBRATION_FILE
+    shipped = json.loads(shipped_path.read_text(encoding="utf-8")) if shipped_path.is_file() else {}
+    same = all(fresh.get(key) == shipped.get(key) for key in ("bias", "max_length", "verdict_rule"))
+    header = "| candidate | " + " | ".join(CALIBRATION_SETS) + " | mean |"
+    rows = [header, "|---" * (len(CALIBRATION_SETS) + 2) + "|"]
+    for name, figures in result.candidates.items():
+        cells = " | ".join(f"{figures[dataset]:.3f}" for dataset in CALIBRATION_SETS)
+        chosen = name == f"{result.verdict_rule} at {result.read_length}"
+        label = f"**{name}** (chosen)" if chosen else name
+        rows.append(f"| {label} | {cells} | {mean_accuracy(figures):.3f} |")
+    table = "\n".join(rows)
+    regularisation = (
+        f", regularisation C={result.head_regularisation:g}" if result.verdict_rule == "decision head" else ""
+    )
+    summary = (
+        f"Chosen: the {result.verdict_rule}, reading {result.read_length} word pieces{regularisation}. "
+        f"The calibration shipped in {args.model_dir.name}/ "
+        + ("is the one this fit gives." if same else "differs from this fit.")
+    )
+    print(table)
+    print(summary)
+    if not args.no_write:
+        write_section(
+            "bench_calibration",
+            "## Builtin verifier calibration: held-out dev estimates\n\n"
+            f"Machine: {machine}. Command: `{command_line()}`.\n"
+            "Balanced accuracy of supported vs not on the dev sets that calibrate the verifier (WiCE's "
+            "calibration part of dev, Check-COVID dev, Factcheck-GPT dev documents), five-fold "
+            "cross-validated: each claim judged by a head or a calibration grid fitted on the other folds. "
+            "No test pair is read.\n\n" + table + "\n\n" + summary + "\n",
+        )
+
+
+if __name__ == "__main__":
+    main()
