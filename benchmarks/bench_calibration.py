@@ -64,8 +64,12 @@ def main() -> None:
             f"Machine: {machine}. Command: `{command_line()}`.\n"
             "Balanced accuracy of supported vs not on the dev sets that calibrate the verifier (WiCE's "
             "calibration part of dev, Check-COVID dev, Factcheck-GPT dev documents), five-fold "
-            "cross-validated: each claim judged by a head or a calibration grid fitted on the other folds. "
-            "No test pair is read.\n\n" + table + "\n\n" + summary + "\n",
+            "cross-validated: each claim judged by a head or a calibration grid fitted on the other folds "
+            "(the head's regularisation chosen on those folds too). No test pair is read.\n\n"
+            + table
+            + "\n\n"
+            + summary
+            + "\n",
         )
 
 

@@ -16,6 +16,7 @@ from veracity.train.calibrate import (
     cross_validate_calibration,
     fit_calibration,
     fit_decision,
+    mean_accuracy,
     predicted_supported,
 )
 from veracity.verify.base import PAIR_LABELS
@@ -124,6 +125,14 @@ def test_decision_head_on_noise_is_near_chance_when_cross_validated() -> None:
     fit = fit_decision(sets)
     assert fit.cross_validated["noise"] < 0.62
     assert fit.fitted["noise"] >= fit.cross_validated["noise"] - 0.05
+
+
+def test_the_nested_estimate_is_plain_cross_validation_where_one_strength_is_tried() -> None:
+    pytest.importorskip("sklearn")
+    sets = {"a": feature_set(1), "b": feature_set(2, informative=False)}
+    single = fit_decision(sets, regularisations=(0.3,))
+    assert single.regularisation == 0.3
+    assert mean_accuracy(single.cross_validated) == single.candidates[0.3]
 
 
 def test_a_set_without_refuted_claims_still_fits_the_support_head() -> None:

@@ -268,21 +268,48 @@ def fold_assignment(sizes: dict[str, int], folds: int, seed: int) -> dict[str, n
 
 
 def _cross_validated_head(
-    sets: dict[str, FeatureSet], assignment: dict[str, np.ndarray], folds: int, regularisation: float
+    sets: dict[str, FeatureSet],
+    assignment: dict[str, np.ndarray],
+    folds: int,
+    fit: Callable[[dict[str, FeatureSet]], DecisionHead],
 ) -> dict[str, float]:
+    """Balanced accuracy per set, each fold's claims judged by `fit` run on the other folds."""
     predicted = {name: np.zeros(len(item.labels), dtype=bool) for name, item in sets.items()}
     for fold in range(folds):
-        training = [
-            FeatureSet(item.features[assignment[name] != fold], item.labels[assignment[name] != fold])
+        training = {
+            name: FeatureSet(item.features[assignment[name] != fold], item.labels[assignment[name] != fold])
             for name, item in sets.items()
-        ]
-        held_out_head = _fit_head(training, regularisation)
+        }
+        held_out_head = fit(training)
         for name, item in sets.items():
             mask = assignment[name] == fold
             predicted[name][mask] = _predicts_supported(held_out_head, item.features[mask])
     return {
         name: round(_balanced_accuracy(item.labels == 0, predicted[name]), 4) for name, item in sets.items()
     }
+
+
+def _regularisation_scores(
+    sets: dict[str, FeatureSet], folds: int, seed: int, regularisations: Sequence[float]
+) -> dict[float, dict[str, float]]:
+    """Cross-validated balanced accuracy per set of the head at each regularisation."""
+    assignment = fold_assignment({name: len(item.labels) for name, item in sets.items()}, folds, seed)
+    return {
+        strength: _cross_validated_head(sets, assignment, folds, _head_at(strength))
+        for strength in regularisations
+    }
+
+
+def _head_at(strength: float) -> Callable[[dict[str, FeatureSet]], DecisionHead]:
+    def fit(training: dict[str, FeatureSet]) -> DecisionHead:
+        return _fit_head(list(training.values()), strength)
+
+    return fit
+
+
+def _best_regularisation(scores: dict[float, dict[str, float]]) -> float:
+    """The highest mean; a tie goes to the stronger regularisation (the smaller C)."""
+    return max(scores, key=lambda strength: (mean_accuracy(scores[strength]), -strength))
 
 
 def mean_accuracy(values: dict[str, float]) -> float:
@@ -297,7 +324,7 @@ class DecisionFit:
     head: DecisionHead
     regularisation: float
     fitted: dict[str, float]  # dev balanced accuracy per set, of the head that saw every claim
-    cross_validated: dict[str, float]  # per set, each claim scored by a head fitted without it
+    cross_validated: dict[str, float]  # per set, each claim scored by a head fitted and tuned without it
     candidates: dict[float, float]  # mean cross-validated balanced accuracy per regularisation tried
 
 
@@ -307,17 +334,23 @@ def fit_decision(
     seed: int = 13,
     regularisations: Sequence[float] = REGULARISATIONS,
 ) -> DecisionFit:
-    """Choose the head's regularisation by `folds`-fold cross-validation (ties to the stronger one), then
-    fit it on every dev claim."""
-    assignment = fold_assignment({name: len(item.labels) for name, item in sets.items()}, folds, seed)
-    scores = {
-        strength: _cross_validated_head(sets, assignment, folds, strength) for strength in regularisations
-    }
-    candidates = {strength: mean_accuracy(score) for strength, score in scores.items()}
-    chosen = max(regularisations, key=lambda strength: (candidates[strength], -strength))
+    """Choose the head's regularisation by `folds`-fold cross-validation, then fit it on every dev claim.
+    The estimate is nested: each outer fold's claims are judged by a head whose regularisation was chosen
+    on the other folds alone, so picking the best of several does not flatter the head against the
+    passage calibration (whose grid is searched inside each fold the same way)."""
+
+    def choose_and_fit(training: dict[str, FeatureSet]) -> DecisionHead:
+        strength = _best_regularisation(_regularisation_scores(training, folds, seed, regularisations))
+        return _fit_head(list(training.values()), strength)
+
+    scores = _regularisation_scores(sets, folds, seed, regularisations)
+    chosen = _best_regularisation(scores)
     head = _fit_head(list(sets.values()), chosen)
     fitted = {name: round(head_accuracy(head, item), 4) for name, item in sets.items()}
-    return DecisionFit(head, chosen, fitted, scores[chosen], candidates)
+    assignment = fold_assignment({name: len(item.labels) for name, item in sets.items()}, folds, seed)
+    nested = _cross_validated_head(sets, assignment, folds, choose_and_fit)
+    candidates = {strength: mean_accuracy(score) for strength, score in scores.items()}
+    return DecisionFit(head, chosen, fitted, nested, candidates)
 
 
 def cross_validate_calibration(

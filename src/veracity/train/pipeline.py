@@ -133,7 +133,6 @@ def calibrate(
     from veracity.verify.decision import DECISION_FILE
 
     report = progress or log.info
-    (model_dir / DECISION_FILE).unlink(missing_ok=True)
     resources = Resources()
     sets = calibration_pairs(data_dir)
     fits = [_fit_at_length(model_dir, resources, sets, length, seed, report) for length in read_lengths]
@@ -167,6 +166,8 @@ def calibrate(
             regularisation=decision.regularisation,
             seed=seed,
         )
+    else:
+        (model_dir / DECISION_FILE).unlink(missing_ok=True)
     return CalibrationResult(
         calibration_path=calibration_path,
         verdict_rule=rule,

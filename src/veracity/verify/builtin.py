@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from veracity.errors import ConfigError
+from veracity.files import write_text_atomically
 from veracity.train.evidence import evidence_window, select_evidence, split_sentences
 from veracity.verify import VERIFIERS
 from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairVerifier, SetJudgement
@@ -85,7 +86,7 @@ class Calibration:
         return cls(**known)
 
     def save(self, path: Path, **metadata: Any) -> None:
-        path.write_text(json.dumps({**asdict(self), **metadata}, indent=2) + "\n", encoding="utf-8")
+        write_text_atomically(path, json.dumps({**asdict(self), **metadata}, indent=2) + "\n")
 
 
 @dataclass(frozen=True)

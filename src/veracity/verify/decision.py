@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from veracity.errors import ConfigError
+from veracity.files import write_text_atomically
 from veracity.train.evidence import STOPWORDS, WORD
 
 DECISION_FILE = "decision.json"
@@ -212,7 +213,7 @@ class DecisionHead:
         )
 
     def save(self, path: Path, **metadata: Any) -> None:
-        path.write_text(json.dumps({**self.to_dict(), **metadata}, indent=2) + "\n", encoding="utf-8")
+        write_text_atomically(path, json.dumps({**self.to_dict(), **metadata}, indent=2) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> DecisionHead | None:
