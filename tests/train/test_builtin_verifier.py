@@ -86,6 +86,17 @@ def test_model_dir_given_as_text_names_a_candidate_model(tmp_path) -> None:
         BuiltinJudge(Resources(), model_dir=str(tmp_path / "absent"), use_slots=False)
 
 
+def test_a_model_being_recalibrated_ignores_its_stale_calibration_files(tmp_path) -> None:
+    Calibration(bias=(0.1, 0.0, 0.0)).save(tmp_path / "calibration.json")
+    (tmp_path / DECISION_FILE).write_text("{}")  # a head of an older format
+    with pytest.raises(ConfigError):
+        BuiltinJudge(Resources(), model_dir=tmp_path, use_slots=False)
+    judge = BuiltinJudge(Resources(), model_dir=tmp_path, use_slots=False, max_length=160, calibrated=False)
+    assert judge.decision is None
+    assert judge.calibration == Calibration()
+    assert judge.encoder.max_length == 160
+
+
 def test_calibration_round_trip(tmp_path) -> None:
     calibration = Calibration(bias=(0.5, -0.25, 0.0), contradiction_weight=3.0, slot_gate=0.4)
     calibration.save(tmp_path / "calibration.json", dev_balanced_accuracy={"wice": 0.7})

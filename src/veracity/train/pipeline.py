@@ -198,8 +198,7 @@ def _fit_at_length(
     )
     from veracity.verify.builtin import BuiltinJudge, Calibration
 
-    judge = BuiltinJudge(resources, model_dir=model_dir, max_length=length)
-    judge.decision = None
+    judge = BuiltinJudge(resources, model_dir=model_dir, max_length=length, calibrated=False)
     base = Calibration(max_length=length)
     judge.calibration = base
     report(f"reading {length} word pieces: calibrating passage probabilities on dev")

@@ -222,13 +222,17 @@ class BuiltinJudge:
         model_dir: Path | str | None = None,
         use_slots: bool = True,
         max_length: int | None = None,  # word pieces the model reads; the calibration's by default
+        calibrated: bool = True,  # False: leave the folder's calibration and head unread (being refitted)
     ) -> None:
         # a string comes from `veracity eval --verifier-option model_dir=DIR`, to measure a candidate model
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         if not self.model_dir.is_dir():
             raise ConfigError(f"builtin verifier model directory {self.model_dir} does not exist")
-        self.calibration = Calibration.load(self.model_dir / CALIBRATION_FILE)
-        self.decision = DecisionHead.load(self.model_dir / DECISION_FILE)
+        self.calibration = Calibration()
+        self.decision: DecisionHead | None = None
+        if calibrated:
+            self.calibration = Calibration.load(self.model_dir / CALIBRATION_FILE)
+            self.decision = DecisionHead.load(self.model_dir / DECISION_FILE)
         self.encoder = CrossEncoder(self.model_dir, max_length=max_length or self.calibration.max_length)
         self.slots = SlotChecker(resources) if use_slots else None
 
