@@ -19,7 +19,7 @@ from pathlib import Path
 
 from docs_section import command_line, machine_line, write_section
 from veracity.train.calibrate import CALIBRATION_SETS, mean_accuracy
-from veracity.train.pipeline import calibrate
+from veracity.train.pipeline import calibrate, candidate_name
 from veracity.verify.builtin import CALIBRATION_FILE, MODEL_FILE, TOKENIZER_FILE, default_model_dir
 
 
@@ -43,7 +43,7 @@ def main() -> None:
     rows = [header, "|---" * (len(CALIBRATION_SETS) + 2) + "|"]
     for name, figures in result.candidates.items():
         cells = " | ".join(f"{figures[dataset]:.3f}" for dataset in CALIBRATION_SETS)
-        chosen = name == f"{result.verdict_rule} at {result.read_length}"
+        chosen = name == candidate_name(result.verdict_rule, result.read_length)
         label = f"**{name}** (chosen)" if chosen else name
         rows.append(f"| {label} | {cells} | {mean_accuracy(figures):.3f} |")
     table = "\n".join(rows)

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+import veracity.files
 from veracity.files import write_text_atomically
 
 
@@ -20,14 +21,13 @@ def test_a_write_that_fails_part_way_leaves_the_old_file_whole(
 ) -> None:
     target = tmp_path / "decision.json"
     target.write_text('{"complete": true}', encoding="utf-8")
-    real_write = Path.write_text
 
-    def interrupted(self: Path, text: str, *args: object, **kwargs: object) -> int:
-        real_write(self, text[:3], encoding="utf-8")
+    def interrupted(source: str, destination: Path) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(Path, "write_text", interrupted)
+    monkeypatch.setattr(veracity.files.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_text_atomically(target, '{"complete": false}')
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == '{"complete": true}'
+    assert [path.name for path in tmp_path.iterdir()] == ["decision.json"]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,6 +17,7 @@ import typer
 
 from veracity.checker import ProgressCallback
 from veracity.errors import InputError, VeracityError
+from veracity.files import write_text_atomically
 
 if TYPE_CHECKING:
     from veracity.train.pipeline import CalibrationResult
@@ -48,15 +48,7 @@ def write_output(text: str, output: Path | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.chmod(tmp_name, 0o644)  # mkstemp makes it private; a report is meant to be shared
-        os.replace(tmp_name, output)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    write_text_atomically(output, text)
 
 
 @app.command()

@@ -289,11 +289,17 @@ def _cross_validated_head(
     }
 
 
+def _claim_folds(sets: dict[str, FeatureSet], folds: int, seed: int) -> dict[str, np.ndarray]:
+    return fold_assignment({name: len(item.labels) for name, item in sets.items()}, folds, seed)
+
+
 def _regularisation_scores(
-    sets: dict[str, FeatureSet], folds: int, seed: int, regularisations: Sequence[float]
+    sets: dict[str, FeatureSet],
+    assignment: dict[str, np.ndarray],
+    folds: int,
+    regularisations: Sequence[float],
 ) -> dict[float, dict[str, float]]:
     """Cross-validated balanced accuracy per set of the head at each regularisation."""
-    assignment = fold_assignment({name: len(item.labels) for name, item in sets.items()}, folds, seed)
     return {
         strength: _cross_validated_head(sets, assignment, folds, _head_at(strength))
         for strength in regularisations
@@ -340,14 +346,15 @@ def fit_decision(
     passage calibration (whose grid is searched inside each fold the same way)."""
 
     def choose_and_fit(training: dict[str, FeatureSet]) -> DecisionHead:
-        strength = _best_regularisation(_regularisation_scores(training, folds, seed, regularisations))
+        inner = _claim_folds(training, folds, seed)
+        strength = _best_regularisation(_regularisation_scores(training, inner, folds, regularisations))
         return _fit_head(list(training.values()), strength)
 
-    scores = _regularisation_scores(sets, folds, seed, regularisations)
+    assignment = _claim_folds(sets, folds, seed)
+    scores = _regularisation_scores(sets, assignment, folds, regularisations)
     chosen = _best_regularisation(scores)
     head = _fit_head(list(sets.values()), chosen)
     fitted = {name: round(head_accuracy(head, item), 4) for name, item in sets.items()}
-    assignment = fold_assignment({name: len(item.labels) for name, item in sets.items()}, folds, seed)
     nested = _cross_validated_head(sets, assignment, folds, choose_and_fit)
     candidates = {strength: mean_accuracy(score) for strength, score in scores.items()}
     return DecisionFit(head, chosen, fitted, nested, candidates)

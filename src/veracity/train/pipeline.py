@@ -98,10 +98,13 @@ class CalibrationResult:
     read_length: int  # word pieces of claim and evidence the model reads
     dev_balanced_accuracy: dict[str, float]  # the chosen rule fitted on every dev claim
     dev_cross_validated: dict[str, float]  # the chosen rule, each claim judged by a fit that did not see it
-    head_cross_validated: dict[str, float]
-    calibration_cross_validated: dict[str, float]
     head_regularisation: float
     candidates: dict[str, dict[str, float]]  # cross-validated balanced accuracy per "RULE at LENGTH"
+
+
+def candidate_name(rule: VerdictRule, read_length: int) -> str:
+    """How calibration.json names a verdict rule at a read length, e.g. "decision head at 160"."""
+    return f"{rule} at {read_length}"
 
 
 @dataclass
@@ -139,10 +142,10 @@ def calibrate(
     candidates: dict[str, dict[str, float]] = {}
     best: tuple[float, FitAtLength, VerdictRule] | None = None
     for fitted in fits:
-        candidates[f"decision head at {fitted.read_length}"] = fitted.decision.cross_validated
-        candidates[f"passage calibration at {fitted.read_length}"] = fitted.calibration_estimate
+        candidates[candidate_name("decision head", fitted.read_length)] = fitted.decision.cross_validated
+        candidates[candidate_name("passage calibration", fitted.read_length)] = fitted.calibration_estimate
         rule = choose_verdict_rule(fitted.decision.cross_validated, fitted.calibration_estimate)
-        mean = mean_accuracy(candidates[f"{rule} at {fitted.read_length}"])
+        mean = mean_accuracy(candidates[candidate_name(rule, fitted.read_length)])
         if best is None or mean > best[0]:
             best = (mean, fitted, rule)
     assert best is not None
@@ -174,8 +177,6 @@ def calibrate(
         read_length=chosen.read_length,
         dev_balanced_accuracy=decision.fitted if chosen_head else chosen.passage_accuracy,
         dev_cross_validated=decision.cross_validated if chosen_head else chosen.calibration_estimate,
-        head_cross_validated=decision.cross_validated,
-        calibration_cross_validated=chosen.calibration_estimate,
         head_regularisation=decision.regularisation,
         candidates=candidates,
     )
