@@ -195,6 +195,13 @@ def train(
         int | None,
         typer.Option(help="Copies per epoch of the WiCE, Check-COVID and Factcheck-GPT train pairs.", min=1),
     ] = None,
+    hard_not_enough_evidence: Annotated[
+        bool,
+        typer.Option(
+            help="Also train on gap and verb-swap not-enough-evidence pairs (measured, not shipped: see "
+            "the model card)."
+        ),
+    ] = False,
     calibrate_only: Annotated[
         bool,
         typer.Option(help="Skip training: refit the calibration and decision head of the model in --out."),
@@ -216,6 +223,8 @@ def train(
         config = replace(config, epochs=epochs)
     if in_domain_repeats is not None:
         config = replace(config, in_domain_repeats=in_domain_repeats)
+    if hard_not_enough_evidence:
+        config = replace(config, hard_not_enough_evidence=True)
     result = train_model(
         resolve_data_dir(data_dir),
         out,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -81,3 +83,15 @@ def test_gaza_article_main_claims(extract) -> None:  # type: ignore[no-untyped-d
         assert claim.sentence in text
         assert claim.time_frame == ARTICLE_DATE
         assert 0.0 <= claim.checkworthiness <= 1.0
+
+
+@pytest.mark.slow
+def test_example_labels_name_one_checkworthy_claim_each(extract) -> None:  # type: ignore[no-untyped-def]
+    """benchmarks/bench_example.py finds labelled claims by a phrase; each must pick exactly one."""
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    gold = json.loads((examples / "gaza_talks_labels.json").read_text(encoding="utf-8"))
+    text = (examples / gold["article"]).read_text(encoding="utf-8")
+    claims = [c for c in extract(text, date.fromisoformat(gold["published"])) if c.checkworthiness >= 0.5]
+    for label in gold["claims"]:
+        matching = [c.text for c in claims if label["phrase"].lower() in c.text.lower()]
+        assert len(matching) == 1, (label["phrase"], matching)

@@ -54,6 +54,14 @@ def test_defaults_start_from_minilm(tmp_path: Path, calls: list[dict[str, object
     assert result.exit_code == 0, result.output
     assert calls[0]["base_model"] is None
     assert calls[0]["config"].learning_rate == 5e-5  # type: ignore[attr-defined]
+    assert calls[0]["config"].hard_not_enough_evidence is False  # type: ignore[attr-defined]
+
+
+def test_hard_not_enough_evidence_is_opt_in(tmp_path: Path, calls: list[dict[str, object]]) -> None:
+    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--hard-not-enough-evidence"])
+    assert result.exit_code == 0, result.output
+    assert calls[0]["config"].hard_not_enough_evidence is True  # type: ignore[attr-defined]
 
 
 def test_base_model_without_weights_is_an_input_error(tmp_path: Path, calls: list[dict[str, object]]) -> None:

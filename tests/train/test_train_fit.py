@@ -23,9 +23,13 @@ PAIRS = [
 
 
 def test_fit_trains_saves_and_resumes(tmp_path: Path, tiny_base_model: Path) -> None:
-    config = TrainConfig(batch_size=2, max_minutes=2.0, threads=1, learning_rate=1e-3, epochs=2)
-    result = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
+    config = TrainConfig(
+        batch_size=2, max_minutes=2.0, threads=1, learning_rate=1e-3, epochs=2, checkpoint_every_s=0.0
+    )
+    lines: list[str] = []
+    result = fit(PAIRS, tmp_path, config, base_model=tiny_base_model, progress=lines.append)
     assert result.steps == result.planned_steps == 6  # 3 batches of 2 pairs, twice
+    assert [line.split(",")[0] for line in lines] == [f"step {n}/6" for n in range(1, 7)]
     assert result.pairs == len(PAIRS)
     assert (tmp_path / "checkpoint.pt").is_file()
     assert (result.model_dir / "tokenizer.json").is_file()

@@ -9,11 +9,13 @@ import pytest
 
 from veracity.resources import Resources
 from veracity.train.synthetic import (
+    NOT_ENOUGH_EVIDENCE_KINDS,
     REFUTING_EDITS,
     SUPPORTING_EDITS,
     EntityPool,
     add_rounding,
     drop_clause,
+    gap_window,
     join_facts,
     make_compound_pairs,
     make_pairs,
@@ -22,6 +24,7 @@ from veracity.train.synthetic import (
     swap_date,
     swap_entity,
     swap_number,
+    swap_predicate,
     swap_weekday,
 )
 
@@ -131,8 +134,59 @@ def test_make_pairs_labels_follow_the_edit_family(nlp) -> None:
         elif pair.label == "supported":
             assert edit in SUPPORTING_EDITS
         else:
-            assert edit == "same_topic"
+            assert edit in NOT_ENOUGH_EVIDENCE_KINDS
             assert pair.claim not in pair.evidence
+
+
+def test_swap_predicate_states_another_event_with_the_same_details(nlp) -> None:
+    pool = EntityPool.from_sentences(nlp("Egypt accepted the plan. Qatar hosted the talks.").sents)
+    assert pool.by_label["VERB/VBD"] == ["accepted", "hosted"]
+    original = "Hamas rebuffed repeated offers from Israel on Monday."
+    edited = swap_predicate(sentence(nlp, original), pool, random.Random(0))
+    assert edited in {
+        "Hamas accepted repeated offers from Israel on Monday.",
+        "Hamas hosted repeated offers from Israel on Monday.",
+    }
+
+
+@pytest.mark.parametrize(
+    "original",
+    [
+        "Israel ruled out the proposal.",  # a particle: "hosted out" would not read as a sentence
+        "The official said the talks had failed.",  # reporting verbs and clausal complements stay
+        "Hamas is the group that governs Gaza.",
+    ],
+)
+def test_swap_predicate_leaves_phrasal_reporting_and_copular_verbs(nlp, original: str) -> None:
+    pool = EntityPool.from_sentences(nlp("Egypt accepted the plan. Qatar hosted the talks.").sents)
+    assert swap_predicate(sentence(nlp, original), pool, random.Random(0)) is None
+
+
+def test_gap_window_keeps_the_neighbours_and_cuts_the_sentence(nlp) -> None:
+    sentences = list(nlp(NEWS).sents)
+    for seed in range(5):
+        evidence = gap_window(sentences, 2, random.Random(seed))
+        assert evidence is not None
+        assert sentences[2].text.strip() not in evidence
+        assert sentences[1].text.strip() in evidence and sentences[3].text.strip() in evidence
+
+
+def test_hard_not_enough_evidence_kinds_are_opt_in(nlp) -> None:
+    events = (
+        "Israel sent a delegation to Doha. Qatar hosted the talks on Thursday. Egypt accepted the plan. "
+        "Hamas rebuffed the offers. The envoy met the minister in Cairo."
+    )
+    documents = [list(nlp(events).sents)] * 30
+    pool = EntityPool.from_sentences(documents[0])
+
+    def kinds(hard: bool) -> set[str]:
+        pairs = make_pairs(
+            documents, pool, random.Random(4), "test", per_document=3, hard_not_enough_evidence=hard
+        )
+        return {pair.source.split("/")[-1] for pair in pairs if pair.label == "not_enough_evidence"}
+
+    assert kinds(hard=True) == set(NOT_ENOUGH_EVIDENCE_KINDS)
+    assert kinds(hard=False) == {"same_topic"}
 
 
 def test_compound_claims_join_two_facts_and_their_label_follows_the_evidence(nlp) -> None:

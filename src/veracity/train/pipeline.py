@@ -61,7 +61,7 @@ def train_model(
     report("building training pairs")
     pairs = build_training_pairs(data_dir, settings)
     report(f"fine-tuning on {len(pairs)} pairs for at most {max_minutes:g} minutes")
-    fitted = fit(pairs, out_dir, settings, base_model=base_model)
+    fitted = fit(pairs, out_dir, settings, base_model=base_model, progress=report)
     report(
         f"exporting to int8 ONNX after {fitted.steps}/{fitted.planned_steps} steps, then calibrating on dev"
     )

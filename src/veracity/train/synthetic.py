@@ -3,8 +3,13 @@
 Following MiniCheck, every atomic fact of a claim must be checked: a refuted claim differs from its
 evidence in exactly one typed detail (an entity, a number, a date, a weekday, a place) or in polarity, and
 a supported claim keeps every fact while its wording changes. A same-topic sentence that does not address
-the claim gives not-enough-evidence. Edits work on spaCy sentences so that the swapped details are real
-values of the same type taken from the corpus.
+the claim gives not-enough-evidence. Two harder kinds of not-enough-evidence are there to be switched on
+(`TrainConfig.hard_not_enough_evidence`, `veracity train --hard-not-enough-evidence`): the claim's own
+neighbours with its sentence cut out (the passage shares its names and topic, not its fact), and the claim
+with its main verb swapped for another real verb, read against its own passage (every name and number is
+there, the event is not). They were meant to stop the model reading shared wording as support; measured,
+they did not (src/veracity/models/MODEL_CARD.md), so the shipped model was trained without them. Edits work
+on spaCy sentences so that the swapped details are real values of the same type taken from the corpus.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from typing import TYPE_CHECKING
 from veracity.train.pairs import Pair, PairLabel
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Span, Token
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 MONTHS = (
@@ -54,9 +59,30 @@ _AUXILIARIES = frozenset(
 )
 
 
+_PLAIN_VERBS = frozenset(["be", "have", "do", "say", "tell", "report", "state", "add", "note"])
+
+
+def _verb_key(tag: str) -> str:
+    return f"VERB/{tag}"
+
+
+def _swappable_verb(token: Token) -> bool:
+    """A main verb with a direct object and no particle or clausal complement, so that another verb of the
+    same kind reads as a plain sentence ("rebuffed offers" -> "accepted offers", never "insisted out")."""
+    deps = {child.dep_ for child in token.children}
+    return (
+        token.pos_ == "VERB"
+        and token.text.isalpha()
+        and token.lemma_.lower() not in _PLAIN_VERBS
+        and "dobj" in deps
+        and not deps & {"prt", "ccomp", "xcomp"}
+    )
+
+
 @dataclass
 class EntityPool:
-    """Real surface forms by entity type, so that a swap puts a plausible value of the same type in place."""
+    """Real surface forms by entity type, so that a swap puts a plausible value of the same type in place;
+    main verbs are kept by Penn tag (`VERB/VBD`, ...), so a swapped verb keeps the sentence's tense."""
 
     by_label: dict[str, list[str]]
 
@@ -67,6 +93,8 @@ class EntityPool:
             for ent in sentence.ents:
                 if ent.label_ in ENTITY_LABELS + PLACE_LABELS + ("DATE",) and 1 < len(ent.text) < 40:
                     pool[ent.label_].add(ent.text)
+            if _swappable_verb(sentence.root):
+                pool[_verb_key(sentence.root.tag_)].add(sentence.root.text.lower())
         return cls({label: sorted(values) for label, values in pool.items()})
 
     def other(self, label: str, current: str, rng: random.Random) -> str | None:
@@ -197,6 +225,34 @@ def negate(sentence: Span) -> str | None:
     return None
 
 
+def swap_predicate(sentence: Span, pool: EntityPool, rng: random.Random) -> str | None:
+    """Replace the main verb by another real verb of the same tense: the claim keeps every name, number and
+    date of its evidence but states another event ("Hamas rebuffed the offers" -> "Hamas drafted the
+    offers"), which that evidence does not back. Reporting verbs and copulas are left alone."""
+    root = sentence.root
+    if not _swappable_verb(root):
+        return None
+    candidates = [verb for verb in pool.by_label.get(_verb_key(root.tag_), []) if verb != root.lower_]
+    for _ in range(8):
+        if not candidates:
+            return None
+        verb = rng.choice(candidates)
+        if verb[:4] != root.lower_[:4]:  # not an inflection or a near spelling of the same verb
+            start = root.idx - sentence.start_char
+            replacement = verb.capitalize() if root.text[0].isupper() else verb
+            return _replace(sentence.text, start, start + len(root.text), replacement)
+    return None
+
+
+def gap_window(sentences: Sequence[Span], index: int, rng: random.Random) -> str | None:
+    """The sentence's neighbours without the sentence itself: the same names and topic, not the fact."""
+    before = [s.text.strip() for s in sentences[max(0, index - rng.randint(1, 2)) : index]]
+    after = [s.text.strip() for s in sentences[index + 1 : index + 1 + rng.randint(1, 2)]]
+    if not before and not after:
+        return None
+    return " ".join(before + after)
+
+
 def drop_clause(sentence: Span) -> str | None:
     """Remove a modifier that adds no fact the rest depends on: an appositive or a relative clause."""
     text = sentence.text
@@ -291,6 +347,7 @@ def make_pairs(
     rng: random.Random,
     source: str,
     per_document: int = 3,
+    hard_not_enough_evidence: bool = False,
 ) -> list[Pair]:
     """Up to `per_document` pairs per document, balanced over the three labels.
 
@@ -309,12 +366,10 @@ def make_pairs(
             sentence = sentences[index]
             window = _window(sentences, index, rng)
             if label == "not_enough_evidence":
-                others = [s.text for i, s in enumerate(sentences) if abs(i - index) > 1]
-                if not others:
-                    continue
-                start = rng.randrange(len(others))
-                evidence = " ".join(others[start : start + rng.randint(1, 3)])
-                pairs.append(Pair(evidence, sentence.text.strip(), label, f"{source}/same_topic"))
+                kinds = NOT_ENOUGH_EVIDENCE_KINDS if hard_not_enough_evidence else ("same_topic",)
+                unsupported = _unsupported(sentences, index, window, pool, rng, source, kinds)
+                if unsupported is not None:
+                    pairs.append(unsupported)
                 continue
             edits = REFUTING_EDITS if label == "refuted" else SUPPORTING_EDITS
             names = list(edits)
@@ -328,6 +383,39 @@ def make_pairs(
                     pairs.append(Pair(window, claim.strip(), label, f"{source}/{name}"))
                     break
     return pairs
+
+
+NOT_ENOUGH_EVIDENCE_KINDS = ("same_topic", "gap", "predicate")
+
+
+def _unsupported(
+    sentences: Sequence[Span],
+    index: int,
+    window: str,
+    pool: EntityPool,
+    rng: random.Random,
+    source: str,
+    kinds: Sequence[str],
+) -> Pair | None:
+    """One not-enough-evidence pair of a kind drawn evenly from `kinds`; a kind the sentence does not allow
+    (no neighbours, no swappable verb) falls back to a same-topic passage. With one kind no draw is made, so
+    the default pairs are those of the shipped model's run."""
+    sentence = sentences[index]
+    kind = rng.choice(kinds) if len(kinds) > 1 else kinds[0]
+    if kind == "gap":
+        evidence = gap_window(sentences, index, rng)
+        if evidence:
+            return Pair(evidence, sentence.text.strip(), "not_enough_evidence", f"{source}/gap")
+    if kind == "predicate":
+        claim = swap_predicate(sentence, pool, rng)
+        if claim:
+            return Pair(window, claim.strip(), "not_enough_evidence", f"{source}/predicate")
+    others = [s.text for i, s in enumerate(sentences) if abs(i - index) > 1]
+    if not others:
+        return None
+    start = rng.randrange(len(others))
+    evidence = " ".join(others[start : start + rng.randint(1, 3)])
+    return Pair(evidence, sentence.text.strip(), "not_enough_evidence", f"{source}/same_topic")
 
 
 def _window(sentences: Sequence[Span], index: int, rng: random.Random) -> str:

@@ -8,7 +8,7 @@ import math
 import random
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +38,7 @@ class TrainConfig:
     fever_pairs: int = 2000
     fool_me_twice: bool = True  # the Fool Me Twice dev claims (adversarial refutations)
     synthetic_per_document: int = 5
+    hard_not_enough_evidence: bool = False  # gap and verb-swap NEI pairs (`synthetic`); not shipped
     compound_per_document: int = 2  # two-fact claims per document (`synthetic.make_compound_pairs`)
     wice_oracle_chunks: bool = True  # also the WiCE authors' oracle chunks of the training claims
     factcheck_partial_as_nei: bool = True  # Factcheck-GPT passages that back part of a claim, as NEI
@@ -96,7 +97,14 @@ def build_training_pairs(data_dir: Path, config: TrainConfig) -> list[Pair]:
         parsed[name] = [list(doc.sents) for doc in nlp.pipe(texts, batch_size=32)]
     pool = EntityPool.from_sentences(s for docs in parsed.values() for doc in docs for s in doc)
     for name, sentences in parsed.items():
-        pairs += make_pairs(sentences, pool, rng, name, per_document=config.synthetic_per_document)
+        pairs += make_pairs(
+            sentences,
+            pool,
+            rng,
+            name,
+            per_document=config.synthetic_per_document,
+            hard_not_enough_evidence=config.hard_not_enough_evidence,
+        )
         if config.compound_per_document:
             pairs += make_compound_pairs(sentences, rng, name, per_document=config.compound_per_document)
     pairs = [pair for pair in pairs if pair.evidence.strip() and pair.claim.strip()]
@@ -118,10 +126,19 @@ def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> lis
 
 
 def fit(
-    pairs: Sequence[Pair], out_dir: Path, config: TrainConfig, base_model: Path | None = None
+    pairs: Sequence[Pair],
+    out_dir: Path,
+    config: TrainConfig,
+    base_model: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> FitResult:
-    """`config.epochs` passes over `pairs`; resumes from out_dir/checkpoint.pt after an interruption."""
+    """`config.epochs` passes over `pairs`; resumes from out_dir/checkpoint.pt after an interruption.
+
+    The run takes most of an hour: a bar shows the steps on a terminal, and `progress` gets a line at
+    every checkpoint, for logs where no bar is drawn.
+    """
     import torch
+    from tqdm import tqdm
 
     from veracity.train.model import base_model_path, load_classifier, load_tokenizer
 
@@ -154,10 +171,11 @@ def fit(
     last_save = time.monotonic()
     running_loss = math.nan
     model.train()
+    bar = tqdm(total=planned, initial=step, desc="fine-tuning", unit="step", disable=None, leave=False)
     while step < planned and time.monotonic() - started < budget:
-        progress = max(step / planned, (time.monotonic() - started) / budget)
+        done = max(step / planned, (time.monotonic() - started) / budget)
         for group in optimizer.param_groups:
-            group["lr"] = config.learning_rate * _schedule(progress, config.warmup_fraction)
+            group["lr"] = config.learning_rate * _schedule(done, config.warmup_fraction)
         batch = batches[step]
         width = max(len(encodings[i].ids) for i in batch)
 
@@ -178,17 +196,16 @@ def fit(
         loss = output.loss.item()
         running_loss = loss if math.isnan(running_loss) else 0.98 * running_loss + 0.02 * loss
         step += 1
+        bar.update()
         if step % 20 == 0:
-            log.info(
-                "step %d/%d loss %.4f %.1f min",
-                step,
-                planned,
-                running_loss,
-                (time.monotonic() - started) / 60,
-            )
+            bar.set_postfix(loss=f"{running_loss:.4f}", refresh=False)
         if time.monotonic() - last_save > config.checkpoint_every_s:
             _save_checkpoint(checkpoint, model, optimizer, step, time.monotonic() - started)
             last_save = time.monotonic()
+            if progress is not None:
+                minutes = (time.monotonic() - started) / 60
+                progress(f"step {step}/{planned}, loss {running_loss:.4f}, {minutes:.1f} min")
+    bar.close()
     _save_checkpoint(checkpoint, model, optimizer, step, time.monotonic() - started)
     model_dir = out_dir / "hf"
     model.save_pretrained(str(model_dir))
