@@ -195,6 +195,14 @@ def train(
         int | None,
         typer.Option(help="Copies per epoch of the WiCE, Check-COVID and Factcheck-GPT train pairs.", min=1),
     ] = None,
+    max_length: Annotated[
+        int | None,
+        typer.Option(
+            help="Word pieces per training pair (default 128; calibration still picks the read length).",
+            min=32,
+            max=512,
+        ),
+    ] = None,
     hard_not_enough_evidence: Annotated[
         bool,
         typer.Option(
@@ -223,6 +231,8 @@ def train(
         config = replace(config, epochs=epochs)
     if in_domain_repeats is not None:
         config = replace(config, in_domain_repeats=in_domain_repeats)
+    if max_length is not None:
+        config = replace(config, max_length=max_length)
     if hard_not_enough_evidence:
         config = replace(config, hard_not_enough_evidence=True)
     result = train_model(

@@ -64,6 +64,16 @@ def test_hard_not_enough_evidence_is_opt_in(tmp_path: Path, calls: list[dict[str
     assert calls[0]["config"].hard_not_enough_evidence is True  # type: ignore[attr-defined]
 
 
+def test_max_length_reaches_the_training_config(tmp_path: Path, calls: list[dict[str, object]]) -> None:
+    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert calls[0]["config"].max_length == 128  # type: ignore[attr-defined]
+    result = CliRunner().invoke(app, [*args, "--max-length", "160"])
+    assert result.exit_code == 0, result.output
+    assert calls[1]["config"].max_length == 160  # type: ignore[attr-defined]
+    assert CliRunner().invoke(app, [*args, "--max-length", "4"]).exit_code == 2
+
+
 def test_base_model_without_weights_is_an_input_error(tmp_path: Path, calls: list[dict[str, object]]) -> None:
     args = [
         "train",
