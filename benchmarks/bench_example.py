@@ -5,7 +5,7 @@ examples/gaza_talks.txt against a store of examples/evidence, claims extracted a
 veracity itself. examples/gaza_talks_labels.json says, for each check-worthy claim, whether the bundled
 evidence supports it. Figures per verifier: balanced accuracy of supported vs not, unsupported claims
 called supported (the error that lets an invented detail through), and the two invented details refuted.
-Nineteen claims are a sanity check of behaviour on news, not a measure of accuracy.
+Eighteen labelled claims are a sanity check of behaviour on news, not a measure of accuracy.
 
 python benchmarks/bench_example.py --verifiers align,builtin [--model-dir DIR]
 """
