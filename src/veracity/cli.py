@@ -210,6 +210,15 @@ def train(
             "the model card)."
         ),
     ] = False,
+    average_from: Annotated[
+        float | None,
+        typer.Option(
+            help="Save the mean of the weights after each step from this share of the steps on (0.5: the "
+            "second half) instead of the last step's weights.",
+            min=0.0,
+            max=0.99,
+        ),
+    ] = None,
     calibrate_only: Annotated[
         bool,
         typer.Option(help="Skip training: refit the calibration and decision head of the model in --out."),
@@ -235,6 +244,8 @@ def train(
         config = replace(config, max_length=max_length)
     if hard_not_enough_evidence:
         config = replace(config, hard_not_enough_evidence=True)
+    if average_from is not None:
+        config = replace(config, average_from=average_from)
     result = train_model(
         resolve_data_dir(data_dir),
         out,

@@ -74,6 +74,16 @@ def test_max_length_reaches_the_training_config(tmp_path: Path, calls: list[dict
     assert CliRunner().invoke(app, [*args, "--max-length", "4"]).exit_code == 2
 
 
+def test_average_from_reaches_the_training_config(tmp_path: Path, calls: list[dict[str, object]]) -> None:
+    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert calls[0]["config"].average_from is None  # type: ignore[attr-defined]
+    result = CliRunner().invoke(app, [*args, "--average-from", "0.5"])
+    assert result.exit_code == 0, result.output
+    assert calls[1]["config"].average_from == 0.5  # type: ignore[attr-defined]
+    assert CliRunner().invoke(app, [*args, "--average-from", "1"]).exit_code == 2
+
+
 def test_base_model_without_weights_is_an_input_error(tmp_path: Path, calls: list[dict[str, object]]) -> None:
     args = [
         "train",

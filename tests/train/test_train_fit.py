@@ -74,3 +74,30 @@ def test_onnx_export_matches_torch(tmp_path: Path, tiny_base_model: Path) -> Non
     quantized = onnxruntime.InferenceSession(str(int8_path), providers=["CPUExecutionProvider"])
     assert quantized.run(["logits"], feeds)[0].shape == (2, 3)
     assert int8_path.stat().st_size < onnx_path.stat().st_size
+
+
+def test_weight_average_saves_the_mean_of_the_last_steps(tmp_path: Path, tiny_base_model: Path) -> None:
+    import torch
+    from transformers import BertForSequenceClassification
+
+    config = TrainConfig(
+        batch_size=2, max_minutes=2.0, threads=1, learning_rate=1e-3, epochs=2, average_from=0.5
+    )
+    result = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
+    assert result.averaged_steps == 3  # steps 4, 5 and 6 of 6
+    last = torch.load(tmp_path / "checkpoint.pt", weights_only=False)
+    saved = BertForSequenceClassification.from_pretrained(str(result.model_dir)).state_dict()
+    mean = last["average"]["mean"]
+    name = "classifier.weight"
+    torch.testing.assert_close(saved[name], mean[name])
+    assert not torch.equal(saved[name], last["model"][name])  # the checkpoint keeps the last step
+
+    resumed = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
+    assert resumed.averaged_steps == 3  # the mean travels with the checkpoint
+
+
+def test_weight_average_from_must_leave_steps_to_average(tmp_path: Path, tiny_base_model: Path) -> None:
+    from veracity.errors import InputError
+
+    with pytest.raises(InputError, match="average_from"):
+        fit(PAIRS, tmp_path, TrainConfig(batch_size=2, average_from=1.0), base_model=tiny_base_model)
