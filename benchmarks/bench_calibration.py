@@ -7,6 +7,7 @@ claim judged by a fit that did not see it) is highest. This script repeats that 
 and the shipped calibration files compared with a fresh fit. No test data is read.
 
 python benchmarks/bench_calibration.py --data-dir ../shared/datasets
+python benchmarks/bench_calibration.py --model-dir DIR --section NAME   # a candidate, in a part of its own
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ def main() -> None:
     parser.add_argument("--model-dir", type=Path, default=default_model_dir())
     parser.add_argument("--data-dir", type=Path, default=Path("../shared/datasets"))
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
+    parser.add_argument(
+        "--section",
+        default="bench_calibration",
+        help="part of docs/benchmarks.md to write (another name keeps a candidate beside the shipped model)",
+    )
     args = parser.parse_args()
     machine = machine_line()
     with tempfile.TemporaryDirectory() as scratch:
@@ -58,9 +64,10 @@ def main() -> None:
     print(table)
     print(summary)
     if not args.no_write:
+        subject = "" if args.section == "bench_calibration" else f" of {args.model_dir} ({args.section})"
         write_section(
-            "bench_calibration",
-            "## Builtin verifier calibration: held-out dev estimates\n\n"
+            args.section,
+            f"## Builtin verifier calibration{subject}: held-out dev estimates\n\n"
             f"Machine: {machine}. Command: `{command_line()}`.\n"
             "Balanced accuracy of supported vs not on the dev sets that calibrate the verifier (WiCE's "
             "calibration part of dev, Check-COVID dev, Factcheck-GPT dev documents), five-fold "
