@@ -18,6 +18,7 @@ from veracity.train import data
 from veracity.train.pairs import LABELS, Pair
 
 if TYPE_CHECKING:
+    import torch
     from spacy.tokens import Span
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,10 @@ class TrainConfig:
     # from this share of the steps on, the saved model is the running mean of the weights after each step
     # (tail averaging); None saves the last step's weights, as the shipped model was trained
     average_from: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.average_from is not None and not 0.0 <= self.average_from < 1.0:
+            raise InputError(f"average_from must be at least 0 and below 1, not {self.average_from}")
 
 
 @dataclass
@@ -246,11 +251,7 @@ def _schedule(progress: float, warmup: float) -> float:
 
 def _average_start(share: float | None, planned: int) -> int | None:
     """The first step whose weights enter the mean; None when no mean is kept."""
-    if share is None:
-        return None
-    if not 0.0 <= share < 1.0:
-        raise InputError(f"average_from must be at least 0 and below 1, not {share}")
-    return int(share * planned) + 1
+    return None if share is None else int(share * planned) + 1
 
 
 class WeightAverage:
@@ -261,11 +262,11 @@ class WeightAverage:
     wider optima"), at no cost when the model is used.
     """
 
-    def __init__(self, model: object, start: int | None) -> None:
+    def __init__(self, model: torch.nn.Module, start: int | None) -> None:
         self.model = model
         self.start = start
         self.count = 0
-        self.mean: dict[str, object] = {}
+        self.mean: dict[str, torch.Tensor] = {}
 
     def update(self, step: int) -> None:
         import torch
@@ -274,19 +275,19 @@ class WeightAverage:
             return
         self.count += 1
         with torch.no_grad():
-            for name, value in self.model.state_dict().items():  # type: ignore[attr-defined]
+            for name, value in self.model.state_dict().items():
                 if not value.is_floating_point():
                     continue
                 if name not in self.mean:
                     self.mean[name] = value.detach().clone()
                 else:
                     mean = self.mean[name]
-                    mean.add_(value - mean, alpha=1.0 / self.count)  # type: ignore[attr-defined]
+                    mean.add_(value - mean, alpha=1.0 / self.count)
 
     def apply(self) -> None:
         """Load the mean into the model (nothing when no step was averaged)."""
         if self.count:
-            self.model.load_state_dict(self.mean, strict=False)  # type: ignore[attr-defined]
+            self.model.load_state_dict(self.mean, strict=False)
 
     def state_dict(self) -> dict[str, object] | None:
         return {"count": self.count, "mean": self.mean} if self.count else None
