@@ -101,3 +101,36 @@ def test_weight_average_from_must_leave_steps_to_average(tmp_path: Path, tiny_ba
 
     with pytest.raises(InputError, match="average_from"):
         fit(PAIRS, tmp_path, TrainConfig(batch_size=2, average_from=1.0), base_model=tiny_base_model)
+
+
+def test_fused_graph_quantises_and_serves_as_another_model_file(
+    tmp_path: Path, tiny_base_model: Path
+) -> None:
+    """The graph bench_inference.py measures: eager attention, fused by onnxruntime, then int8; the builtin
+    verifier's encoder reads it by file name beside the shipped one."""
+    pytest.importorskip("onnx")
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    from veracity.errors import ConfigError
+    from veracity.train.export import export_onnx, quantize_int8
+    from veracity.train.model import load_classifier
+    from veracity.verify.builtin import CrossEncoder
+
+    model_dir = tmp_path / "hf"
+    load_classifier(tiny_base_model).save_pretrained(str(model_dir))
+    (tmp_path / "tokenizer.json").write_bytes((tiny_base_model / "tokenizer.json").read_bytes())
+    export_onnx(model_dir, tmp_path / "plain.onnx")
+    export_onnx(model_dir, tmp_path / "eager.onnx", attention="eager")
+    fused = optimize_model(str(tmp_path / "eager.onnx"), model_type="bert", num_heads=2, hidden_size=32)
+    assert fused.get_fused_operator_statistics()["Attention"] == 2  # one per layer
+    fused.save_model_to_file(str(tmp_path / "fused.onnx"))
+    quantize_int8(tmp_path / "fused.onnx", tmp_path / "fused-int8.onnx")
+
+    pairs = [(p.evidence, p.claim) for p in PAIRS]
+    plain = CrossEncoder(tmp_path, 64, threads=1, model_file="plain.onnx").logits(pairs)
+    np.testing.assert_allclose(
+        CrossEncoder(tmp_path, 64, model_file="fused.onnx").logits(pairs), plain, atol=1e-4
+    )
+    assert CrossEncoder(tmp_path, 64, model_file="fused-int8.onnx").logits(pairs).shape == (len(PAIRS), 3)
+    with pytest.raises(ConfigError, match=r"absent\.onnx"):
+        CrossEncoder(tmp_path, 64, model_file="absent.onnx").logits(pairs)

@@ -119,10 +119,17 @@ class CrossEncoder:
     parallel (onnxruntime releases the GIL), which is also faster than batching on a small CPU.
     """
 
-    def __init__(self, model_dir: Path, max_length: int = 128, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: Path,
+        max_length: int = 128,
+        threads: int | None = None,
+        model_file: str = MODEL_FILE,  # another graph of the same network (fp32, fused) to measure it
+    ) -> None:
         from veracity.embed.minilm import default_threads
 
         self.model_dir = model_dir
+        self.model_file = model_file
         self.max_length = max_length
         self.threads = threads or default_threads()  # $VERACITY_ONNX_THREADS, which batch workers set
         self._lock = threading.Lock()
@@ -131,7 +138,7 @@ class CrossEncoder:
     def session(self) -> InferenceSession:
         import onnxruntime
 
-        path = self.model_dir / MODEL_FILE
+        path = self.model_dir / self.model_file
         if not path.is_file():
             raise ConfigError(
                 f"the builtin verifier model {path} is missing: run `veracity train` or reinstall"
