@@ -144,6 +144,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
     args = parser.parse_args()
+    if not (args.run / "hf" / "config.json").is_file():
+        parser.error(
+            f"{args.run} has no hf/ folder: pass a `veracity train --out` folder "
+            "(the package ships only the int8 graph)"
+        )
+    if args.ensemble_with is not None and not (args.ensemble_with / MODEL_FILE).is_file():
+        parser.error(f"{args.ensemble_with} holds no {MODEL_FILE}")
     machine = machine_line()
     max_length = args.max_length or Calibration.load(args.run / CALIBRATION_FILE).max_length
     dev = calibration_pairs(args.data_dir)
