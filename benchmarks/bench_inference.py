@@ -39,8 +39,8 @@ from veracity.train.calibrate import (
     CALIBRATION_SETS,
     FeatureSet,
     calibration_pairs,
+    evidence_sets,
     fit_decision,
-    harness_chunks,
 )
 from veracity.train.export import export_onnx, quantize_int8
 from veracity.verify.base import PAIR_LABELS, EvidencePair
@@ -51,6 +51,7 @@ from veracity.verify.builtin import (
     BuiltinJudge,
     Calibration,
     CrossEncoder,
+    SlotChecker,
     evidence_window,
 )
 
@@ -113,8 +114,8 @@ def measure_accuracy(
 ) -> Measured:
     features: dict[str, FeatureSet] = {}
     passage_labels = []
-    for name, evidence_sets in sets.items():
-        values, grouped = judge.set_features(evidence_sets, compare_all_slots=True)
+    for name, claims in sets.items():
+        values, grouped = judge.set_features(claims, compare_all_slots=True)
         features[name] = FeatureSet(values, labels[name])
         passage_labels.extend(int(np.argmax(score.logits)) for group in grouped for score in group)
     per_seed = [fit_decision(features, seed=seed).cross_validated for seed in FOLD_SEEDS]
@@ -154,13 +155,7 @@ def main() -> None:
     machine = machine_line()
     max_length = args.max_length or Calibration.load(args.run / CALIBRATION_FILE).max_length
     dev = calibration_pairs(args.data_dir)
-    sets = {
-        name: [
-            [EvidencePair(p.claim, chunk) for chunk in chunks]
-            for p, chunks in zip(pairs, harness_chunks(pairs), strict=True)
-        ]
-        for name, pairs in dev.items()
-    }
+    sets = {name: evidence_sets(pairs) for name, pairs in dev.items()}
     labels = {name: np.array([PAIR_LABELS.index(p.label) for p in pairs]) for name, pairs in dev.items()}
     words = Calibration().max_words
     every = [
@@ -171,16 +166,14 @@ def main() -> None:
     ]
     windows = every[:: max(1, len(every) // args.speed_pairs)][: args.speed_pairs]  # from every set
     resources = Resources()
+    slots = SlotChecker(resources)  # one for every variant: the parses do not depend on the model
     with tempfile.TemporaryDirectory() as scratch:
         variants = build_variants(args.run, Path(scratch), max_length, args.ensemble_with)
         measured: dict[str, Measured] = {}
-        shared_slots = None
         for variant in variants:
             judge = BuiltinJudge(resources, model_dir=args.run, max_length=max_length, calibrated=False)
             judge.encoder = variant.encoder
-            if shared_slots is not None:
-                judge.slots = shared_slots  # the parses do not depend on the model: parse once
-            shared_slots = judge.slots
+            judge.slots = slots
             measured[variant.name] = measure_accuracy(judge, sets, labels)
             print(variant.name, measured[variant.name].held_out, flush=True)
         for name, speed in speed_rounds(variants, windows, args.rounds).items():

@@ -93,7 +93,7 @@ class ScoredSet:
         )
 
 
-def harness_chunks(pairs: list[EvalPair]) -> list[list[str]]:
+def _chunked(pairs: list[EvalPair]) -> list[list[str]]:
     """Each pair's evidence in the harness's chunks; one empty chunk where there is no evidence."""
     return [chunk_evidence(pair.evidence, DEFAULT_CHUNK_WORDS) or [""] for pair in pairs]
 
@@ -102,7 +102,7 @@ def score_sets(judge: BuiltinJudge, sets: dict[str, list[EvalPair]]) -> dict[str
     """Model logits for every chunk; slots compared wherever the lowest gate of the grid would allow."""
     scored = {}
     for name, pairs in sets.items():
-        chunked = harness_chunks(pairs)
+        chunked = _chunked(pairs)
         flat = [
             EvidencePair(pair.claim, chunk)
             for pair, chunks in zip(pairs, chunked, strict=True)
@@ -199,14 +199,18 @@ class FeatureSet:
     labels: np.ndarray  # index into PAIR_LABELS
 
 
+def evidence_sets(pairs: list[EvalPair]) -> list[list[EvidencePair]]:
+    """Each claim against its evidence in the harness's chunks, as the claim-level decision reads it."""
+    return [
+        [EvidencePair(pair.claim, chunk) for chunk in chunks]
+        for pair, chunks in zip(pairs, _chunked(pairs), strict=True)
+    ]
+
+
 def feature_sets(judge: BuiltinJudge, sets: dict[str, list[EvalPair]]) -> dict[str, FeatureSet]:
     result = {}
     for name, pairs in sets.items():
-        evidence_sets = [
-            [EvidencePair(pair.claim, chunk) for chunk in chunks]
-            for pair, chunks in zip(pairs, harness_chunks(pairs), strict=True)
-        ]
-        features, _ = judge.set_features(evidence_sets, compare_all_slots=True)
+        features, _ = judge.set_features(evidence_sets(pairs), compare_all_slots=True)
         labels = np.array([PAIR_LABELS.index(pair.label) for pair in pairs])
         result[name] = FeatureSet(features, labels)
     return result
