@@ -203,6 +203,13 @@ def train(
             max=512,
         ),
     ] = None,
+    vitaminc_pairs: Annotated[
+        int | None, typer.Option(help="VitaminC pairs, half real and half synthetic (default 2000).", min=0)
+    ] = None,
+    snli_pairs: Annotated[int | None, typer.Option(help="SNLI dev pairs (default 500).", min=0)] = None,
+    fever_pairs: Annotated[
+        int | None, typer.Option(help="FEVER dev claims with gold sentences (default 2000).", min=0)
+    ] = None,
     hard_not_enough_evidence: Annotated[
         bool,
         typer.Option(
@@ -242,6 +249,12 @@ def train(
         config = replace(config, in_domain_repeats=in_domain_repeats)
     if max_length is not None:
         config = replace(config, max_length=max_length)
+    if vitaminc_pairs is not None:
+        config = replace(config, vitaminc_pairs=vitaminc_pairs)
+    if snli_pairs is not None:
+        config = replace(config, snli_pairs=snli_pairs)
+    if fever_pairs is not None:
+        config = replace(config, fever_pairs=fever_pairs)
     if hard_not_enough_evidence:
         config = replace(config, hard_not_enough_evidence=True)
     if average_from is not None:

@@ -110,6 +110,19 @@ def test_epochs_and_in_domain_repeats_reach_the_config(
     assert (config.epochs, config.in_domain_repeats) == (3, 1)  # type: ignore[attr-defined]
 
 
+def test_broad_data_counts_reach_the_config(tmp_path: Path, calls: list[dict[str, object]]) -> None:
+    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    defaults = calls[0]["config"]
+    assert (defaults.vitaminc_pairs, defaults.snli_pairs, defaults.fever_pairs) == (2000, 500, 2000)  # type: ignore[attr-defined]
+    counts = ["--vitaminc-pairs", "10000", "--snli-pairs", "0", "--fever-pairs", "6000"]
+    result = CliRunner().invoke(app, [*args, *counts])
+    assert result.exit_code == 0, result.output
+    config = calls[1]["config"]
+    assert (config.vitaminc_pairs, config.snli_pairs, config.fever_pairs) == (10000, 0, 6000)  # type: ignore[attr-defined]
+    assert CliRunner().invoke(app, [*args, "--fever-pairs", "-1"]).exit_code == 2
+
+
 def test_calibrate_only_refits_the_model_in_out(
     tmp_path: Path, calls: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
