@@ -226,6 +226,10 @@ def train(
             max=0.99,
         ),
     ] = None,
+    label_smoothing: Annotated[
+        float | None,
+        typer.Option(help="Share of each target spread over the other labels (default 0).", min=0.0, max=0.9),
+    ] = None,
     calibrate_only: Annotated[
         bool,
         typer.Option(help="Skip training: refit the calibration and decision head of the model in --out."),
@@ -259,6 +263,8 @@ def train(
         config = replace(config, hard_not_enough_evidence=True)
     if average_from is not None:
         config = replace(config, average_from=average_from)
+    if label_smoothing is not None:
+        config = replace(config, label_smoothing=label_smoothing)
     result = train_model(
         resolve_data_dir(data_dir),
         out,

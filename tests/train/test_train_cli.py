@@ -123,6 +123,16 @@ def test_broad_data_counts_reach_the_config(tmp_path: Path, calls: list[dict[str
     assert CliRunner().invoke(app, [*args, "--fever-pairs", "-1"]).exit_code == 2
 
 
+def test_label_smoothing_reaches_the_config(tmp_path: Path, calls: list[dict[str, object]]) -> None:
+    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert calls[0]["config"].label_smoothing == 0.0  # type: ignore[attr-defined]
+    result = CliRunner().invoke(app, [*args, "--label-smoothing", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert calls[1]["config"].label_smoothing == 0.1  # type: ignore[attr-defined]
+    assert CliRunner().invoke(app, [*args, "--label-smoothing", "1"]).exit_code == 2
+
+
 def test_calibrate_only_refits_the_model_in_out(
     tmp_path: Path, calls: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

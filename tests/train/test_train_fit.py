@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from veracity.errors import InputError
 from veracity.train.pairs import LABELS, Pair
 from veracity.train.trainer import TrainConfig, fit
 
@@ -40,6 +41,27 @@ def test_fit_trains_saves_and_resumes(tmp_path: Path, tiny_base_model: Path) -> 
 
     resumed = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
     assert resumed.steps == 6  # the finished checkpoint is picked up, nothing is trained twice
+
+
+def test_label_smoothing_reaches_the_loss_and_is_checked(
+    tmp_path: Path, tiny_base_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import torch
+
+    cross_entropy = torch.nn.functional.cross_entropy
+    smoothing_seen: list[float] = []
+
+    def spy(*args: object, **kwargs: float) -> torch.Tensor:
+        smoothing_seen.append(kwargs["label_smoothing"])
+        return cross_entropy(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(torch.nn.functional, "cross_entropy", spy)
+    config = TrainConfig(batch_size=3, max_minutes=2.0, threads=1, epochs=1, label_smoothing=0.2)
+    result = fit(PAIRS, tmp_path, config, base_model=tiny_base_model)
+    assert smoothing_seen == [0.2, 0.2]  # two batches of three pairs
+    assert result.final_loss > 0
+    with pytest.raises(InputError, match="label_smoothing"):
+        TrainConfig(label_smoothing=1.0)
 
 
 def test_onnx_export_matches_torch(tmp_path: Path, tiny_base_model: Path) -> None:
