@@ -11,7 +11,7 @@ import sys
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
@@ -244,27 +244,19 @@ def train(
         return
     if base_model is not None and not (base_model / "config.json").is_file():
         raise InputError(f"--base-model {base_model} holds no config.json (give a previous run's OUT/hf)")
-    config = TrainConfig()
-    if learning_rate is not None:
-        config = replace(config, learning_rate=learning_rate)
-    if epochs is not None:
-        config = replace(config, epochs=epochs)
-    if in_domain_repeats is not None:
-        config = replace(config, in_domain_repeats=in_domain_repeats)
-    if max_length is not None:
-        config = replace(config, max_length=max_length)
-    if vitaminc_pairs is not None:
-        config = replace(config, vitaminc_pairs=vitaminc_pairs)
-    if snli_pairs is not None:
-        config = replace(config, snli_pairs=snli_pairs)
-    if fever_pairs is not None:
-        config = replace(config, fever_pairs=fever_pairs)
-    if hard_not_enough_evidence:
-        config = replace(config, hard_not_enough_evidence=True)
-    if average_from is not None:
-        config = replace(config, average_from=average_from)
-    if label_smoothing is not None:
-        config = replace(config, label_smoothing=label_smoothing)
+    options: dict[str, Any] = {  # TrainConfig fields; None keeps the default
+        "learning_rate": learning_rate,
+        "epochs": epochs,
+        "in_domain_repeats": in_domain_repeats,
+        "max_length": max_length,
+        "vitaminc_pairs": vitaminc_pairs,
+        "snli_pairs": snli_pairs,
+        "fever_pairs": fever_pairs,
+        "hard_not_enough_evidence": hard_not_enough_evidence,
+        "average_from": average_from,
+        "label_smoothing": label_smoothing,
+    }
+    config = replace(TrainConfig(), **{name: value for name, value in options.items() if value is not None})
     result = train_model(
         resolve_data_dir(data_dir),
         out,

@@ -64,24 +64,30 @@ def test_hard_not_enough_evidence_is_opt_in(tmp_path: Path, calls: list[dict[str
     assert calls[0]["config"].hard_not_enough_evidence is True  # type: ignore[attr-defined]
 
 
-def test_max_length_reaches_the_training_config(tmp_path: Path, calls: list[dict[str, object]]) -> None:
+@pytest.mark.parametrize(
+    ("option", "field", "default", "value", "out_of_range"),
+    [
+        ("--max-length", "max_length", 128, "160", "4"),
+        ("--average-from", "average_from", None, "0.5", "1"),
+        ("--label-smoothing", "label_smoothing", 0.0, "0.1", "1"),
+    ],
+)
+def test_an_option_reaches_the_training_config(
+    tmp_path: Path,
+    calls: list[dict[str, object]],
+    option: str,
+    field: str,
+    default: object,
+    value: str,
+    out_of_range: str,
+) -> None:
     args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
     assert CliRunner().invoke(app, args).exit_code == 0
-    assert calls[0]["config"].max_length == 128  # type: ignore[attr-defined]
-    result = CliRunner().invoke(app, [*args, "--max-length", "160"])
+    assert getattr(calls[0]["config"], field) == default
+    result = CliRunner().invoke(app, [*args, option, value])
     assert result.exit_code == 0, result.output
-    assert calls[1]["config"].max_length == 160  # type: ignore[attr-defined]
-    assert CliRunner().invoke(app, [*args, "--max-length", "4"]).exit_code == 2
-
-
-def test_average_from_reaches_the_training_config(tmp_path: Path, calls: list[dict[str, object]]) -> None:
-    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
-    assert CliRunner().invoke(app, args).exit_code == 0
-    assert calls[0]["config"].average_from is None  # type: ignore[attr-defined]
-    result = CliRunner().invoke(app, [*args, "--average-from", "0.5"])
-    assert result.exit_code == 0, result.output
-    assert calls[1]["config"].average_from == 0.5  # type: ignore[attr-defined]
-    assert CliRunner().invoke(app, [*args, "--average-from", "1"]).exit_code == 2
+    assert getattr(calls[1]["config"], field) == float(value)
+    assert CliRunner().invoke(app, [*args, option, out_of_range]).exit_code == 2
 
 
 def test_base_model_without_weights_is_an_input_error(tmp_path: Path, calls: list[dict[str, object]]) -> None:
@@ -121,16 +127,6 @@ def test_broad_data_counts_reach_the_config(tmp_path: Path, calls: list[dict[str
     config = calls[1]["config"]
     assert (config.vitaminc_pairs, config.snli_pairs, config.fever_pairs) == (10000, 0, 6000)  # type: ignore[attr-defined]
     assert CliRunner().invoke(app, [*args, "--fever-pairs", "-1"]).exit_code == 2
-
-
-def test_label_smoothing_reaches_the_config(tmp_path: Path, calls: list[dict[str, object]]) -> None:
-    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
-    assert CliRunner().invoke(app, args).exit_code == 0
-    assert calls[0]["config"].label_smoothing == 0.0  # type: ignore[attr-defined]
-    result = CliRunner().invoke(app, [*args, "--label-smoothing", "0.1"])
-    assert result.exit_code == 0, result.output
-    assert calls[1]["config"].label_smoothing == 0.1  # type: ignore[attr-defined]
-    assert CliRunner().invoke(app, [*args, "--label-smoothing", "1"]).exit_code == 2
 
 
 def test_calibrate_only_refits_the_model_in_out(
