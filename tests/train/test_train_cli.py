@@ -70,6 +70,9 @@ def test_hard_not_enough_evidence_is_opt_in(tmp_path: Path, calls: list[dict[str
         ("--max-length", "max_length", 128, "160", "4"),
         ("--average-from", "average_from", None, "0.5", "1"),
         ("--label-smoothing", "label_smoothing", 0.0, "0.1", "1"),
+        ("--vitaminc-pairs", "vitaminc_pairs", 2000, "10000", "-1"),
+        ("--snli-pairs", "snli_pairs", 500, "0", "-1"),
+        ("--fever-pairs", "fever_pairs", 2000, "6000", "-1"),
     ],
 )
 def test_an_option_reaches_the_training_config(
@@ -114,19 +117,6 @@ def test_epochs_and_in_domain_repeats_reach_the_config(
     assert result.exit_code == 0, result.output
     config = calls[0]["config"]
     assert (config.epochs, config.in_domain_repeats) == (3, 1)  # type: ignore[attr-defined]
-
-
-def test_broad_data_counts_reach_the_config(tmp_path: Path, calls: list[dict[str, object]]) -> None:
-    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
-    assert CliRunner().invoke(app, args).exit_code == 0
-    defaults = calls[0]["config"]
-    assert (defaults.vitaminc_pairs, defaults.snli_pairs, defaults.fever_pairs) == (2000, 500, 2000)  # type: ignore[attr-defined]
-    counts = ["--vitaminc-pairs", "10000", "--snli-pairs", "0", "--fever-pairs", "6000"]
-    result = CliRunner().invoke(app, [*args, *counts])
-    assert result.exit_code == 0, result.output
-    config = calls[1]["config"]
-    assert (config.vitaminc_pairs, config.snli_pairs, config.fever_pairs) == (10000, 0, 6000)  # type: ignore[attr-defined]
-    assert CliRunner().invoke(app, [*args, "--fever-pairs", "-1"]).exit_code == 2
 
 
 def test_calibrate_only_refits_the_model_in_out(
