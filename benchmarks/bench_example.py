@@ -7,7 +7,8 @@ evidence supports it. Figures per verifier: balanced accuracy of supported vs no
 called supported (the error that lets an invented detail through), and the two invented details refuted.
 Eighteen labelled claims are a sanity check of behaviour on news, not a measure of accuracy.
 
-python benchmarks/bench_example.py --verifiers align,builtin [--model-dir DIR]
+python benchmarks/bench_example.py --verifiers align,builtin
+python benchmarks/bench_example.py --verifiers builtin --model-dir DIR --section NAME   # a candidate model
 """
 
 from __future__ import annotations
@@ -59,6 +60,9 @@ def main() -> None:
     parser.add_argument("--verifiers", default="align,builtin")
     parser.add_argument("--model-dir", default=None, help="the builtin verifier's model folder (a candidate)")
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
+    parser.add_argument(
+        "--section", default="bench_example", help="part of docs/benchmarks.md to write (a candidate's own)"
+    )
     args = parser.parse_args()
     machine = machine_line()
     gold = json.loads((EXAMPLES / "gaza_talks_labels.json").read_text(encoding="utf-8"))
@@ -96,9 +100,10 @@ def main() -> None:
     text = "\n".join(table) + "\n\n" + "\n".join(verdicts)
     print(text)
     if not args.no_write:
+        subject = f"; builtin from {args.model_dir}" if args.model_dir else ""
         write_section(
-            "bench_example",
-            "## The bundled news example against its labels (task `check`)\n\n"
+            args.section,
+            f"## The bundled news example against its labels (task `check`){subject}\n\n"
             f"Machine: {machine}. Command: `{command_line()}`.\n"
             "`check` on examples/gaza_talks.txt (published 2024-08-14) against a store of examples/evidence; "
             "labels in examples/gaza_talks_labels.json (supported or not by that evidence, as the developers "

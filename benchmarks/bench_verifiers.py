@@ -6,6 +6,7 @@ python benchmarks/bench_verifiers.py --verifiers llm,builtin,embed-threshold,slo
     --section bench_verifiers_llm   # the slow LLM judge on a smaller sample, beside the others
 python benchmarks/bench_verifiers.py --verifiers builtin,embed-threshold,slots-only --limit 1000 \
     --section bench_verifiers_full  # every test pair, for the model card
+python benchmarks/bench_verifiers.py --verifiers builtin --model-dir DIR --section NAME   # a candidate model
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def describe(table: str, command: str, heading: str) -> str:
         f"Machine: {machine_line()}. Command: `{command}`.\n"
         "Balanced accuracy is supported vs not (LLM-AggreFact convention); macro-F1 is 3-way. "
         "Long evidence is chunked (180 words) and the chunk verdicts aggregated; `builtin` decides over each "
-        "claim's chunks together (its decision head), the others keep the most supportive chunk.\n\n"
+        "claim's chunks together where its model folder has a decision head, the others (and a `builtin` "
+        "without one) keep the most supportive chunk.\n\n"
         f"{table}\n"
     )
 
@@ -68,6 +70,7 @@ def main() -> None:
     parser.add_argument("--split", default="test")
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--data-dir", default=None)
+    parser.add_argument("--model-dir", default=None, help="the builtin verifier's model folder (a candidate)")
     parser.add_argument("--fit-embed-threshold", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
     parser.add_argument(
@@ -80,8 +83,16 @@ def main() -> None:
     rows = []
     resources = Resources()
     for verifier in args.verifiers.split(","):
+        options = {"model_dir": args.model_dir} if verifier == "builtin" and args.model_dir else {}
         results = run_eval(
-            verifier, args.datasets, args.split, "verify", args.data_dir, args.limit, resources=resources
+            verifier,
+            args.datasets,
+            args.split,
+            "verify",
+            args.data_dir,
+            args.limit,
+            resources=resources,
+            verifier_options=options,
         )
         rows.extend([*results, average(results, verifier, args.split)])
     table = format_table(rows)
@@ -91,6 +102,8 @@ def main() -> None:
         heading = "Verifiers on gold evidence (task `verify`)"
         if args.section != "bench_verifiers":
             heading += f", up to {args.limit} pairs per set"
+        if args.model_dir:
+            heading += f"; builtin from {args.model_dir}"
         write_section(args.section, describe(table, command, heading))
 
 

@@ -210,6 +210,12 @@ def train(
     fever_pairs: Annotated[
         int | None, typer.Option(help="FEVER dev claims with gold sentences (default 2000).", min=0)
     ] = None,
+    fib_pairs: Annotated[
+        int | None,
+        typer.Option(
+            help="FIB-XSum news summaries, consistent or not, against their article (default 800).", min=0
+        ),
+    ] = None,
     hard_not_enough_evidence: Annotated[
         bool,
         typer.Option(
@@ -234,13 +240,21 @@ def train(
         bool,
         typer.Option(help="Skip training: refit the calibration and decision head of the model in --out."),
     ] = False,
+    cv_repeats: Annotated[
+        int | None,
+        typer.Option(
+            help="Assignments of dev claims to folds averaged when calibration chooses its verdict rule "
+            "(default 1, which reproduces the shipped choice).",
+            min=1,
+        ),
+    ] = None,
 ) -> None:
     """Train the builtin verifier from the shared data sets (needs the `train` extra: torch, transformers)."""
     from veracity.eval.datasets import resolve_data_dir
     from veracity.train import TrainConfig, train_model
 
     if calibrate_only:
-        _calibrate_only(out, resolve_data_dir(data_dir), seed)
+        _calibrate_only(out, resolve_data_dir(data_dir), seed, cv_repeats)
         return
     if base_model is not None and not (base_model / "config.json").is_file():
         raise InputError(f"--base-model {base_model} holds no config.json (give a previous run's OUT/hf)")
@@ -252,6 +266,7 @@ def train(
         "vitaminc_pairs": vitaminc_pairs,
         "snli_pairs": snli_pairs,
         "fever_pairs": fever_pairs,
+        "fib_pairs": fib_pairs,
         "hard_not_enough_evidence": hard_not_enough_evidence,
         "average_from": average_from,
         "label_smoothing": label_smoothing,
@@ -264,6 +279,7 @@ def train(
         minutes,
         config=config,
         base_model=base_model,
+        cv_repeats=cv_repeats,
         progress=lambda line: typer.echo(line, err=True),
     )
     typer.echo(
@@ -283,7 +299,7 @@ def _calibration_summary(calibrated: CalibrationResult) -> str:
     )
 
 
-def _calibrate_only(model_dir: Path, data_dir: Path, seed: int) -> None:
+def _calibrate_only(model_dir: Path, data_dir: Path, seed: int, cv_repeats: int | None) -> None:
     from veracity.train.pipeline import calibrate
     from veracity.verify.builtin import MODEL_FILE
 
@@ -291,7 +307,9 @@ def _calibrate_only(model_dir: Path, data_dir: Path, seed: int) -> None:
         raise InputError(f"--out {model_dir} holds no {MODEL_FILE} to calibrate")
     if not data_dir.is_dir():
         raise InputError(f"data directory {data_dir} does not exist (expected ../shared/datasets)")
-    calibrated = calibrate(model_dir, data_dir, seed=seed, progress=lambda line: typer.echo(line, err=True))
+    calibrated = calibrate(
+        model_dir, data_dir, seed=seed, repeats=cv_repeats, progress=lambda line: typer.echo(line, err=True)
+    )
     typer.echo(f"calibration written to {model_dir}; {_calibration_summary(calibrated)}")
 
 

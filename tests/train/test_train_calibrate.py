@@ -181,3 +181,24 @@ def test_the_verdict_rule_follows_the_higher_held_out_mean() -> None:
     assert choose_verdict_rule(head, {"a": 0.66, "b": 0.66}) == "passage calibration"
     assert choose_verdict_rule(head, {"a": 0.64, "b": 0.64}) == "decision head"
     assert choose_verdict_rule(head, {"a": 0.65, "b": 0.65}) == "decision head"  # a tie keeps the head
+
+
+def test_repeated_cross_validation_is_the_mean_over_fold_assignments() -> None:
+    pytest.importorskip("sklearn")
+    sets = {"a": feature_set(1), "b": feature_set(2, informative=False)}
+    single = [
+        fit_decision(sets, seed=seed, regularisations=(0.3,), repeats=1).cross_validated for seed in (13, 14)
+    ]
+    repeated = fit_decision(sets, seed=13, regularisations=(0.3,), repeats=2).cross_validated
+    assert single[0] != single[1]  # the assignments differ, so the mean is not one of them
+    for name in sets:
+        assert repeated[name] == pytest.approx((single[0][name] + single[1][name]) / 2, abs=1e-4)
+    scored = {"noise": random_set(3, pairs=40)}
+    passages = [cross_validate_calibration(scored, Calibration(), seed=seed, repeats=1) for seed in (13, 14)]
+    both = cross_validate_calibration(scored, Calibration(), seed=13, repeats=2)
+    assert both["noise"] == pytest.approx((passages[0]["noise"] + passages[1]["noise"]) / 2, abs=1e-4)
+
+
+def test_cross_validation_needs_one_fold_assignment() -> None:
+    with pytest.raises(ValueError, match="at least one"):
+        cross_validate_calibration({"noise": random_set(3, pairs=20)}, Calibration(), repeats=0)

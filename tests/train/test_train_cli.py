@@ -55,6 +55,7 @@ def test_defaults_start_from_minilm(tmp_path: Path, calls: list[dict[str, object
     assert calls[0]["base_model"] is None
     assert calls[0]["config"].learning_rate == 5e-5  # type: ignore[attr-defined]
     assert calls[0]["config"].hard_not_enough_evidence is False  # type: ignore[attr-defined]
+    assert calls[0]["cv_repeats"] is None
 
 
 def test_hard_not_enough_evidence_is_opt_in(tmp_path: Path, calls: list[dict[str, object]]) -> None:
@@ -73,6 +74,7 @@ def test_hard_not_enough_evidence_is_opt_in(tmp_path: Path, calls: list[dict[str
         ("--vitaminc-pairs", "vitaminc_pairs", 2000, "10000", "-1"),
         ("--snli-pairs", "snli_pairs", 500, "0", "-1"),
         ("--fever-pairs", "fever_pairs", 2000, "6000", "-1"),
+        ("--fib-pairs", "fib_pairs", 800, "3000", "-1"),
     ],
 )
 def test_an_option_reaches_the_training_config(
@@ -125,9 +127,11 @@ def test_calibrate_only_refits_the_model_in_out(
     import veracity.train.pipeline
 
     fitted: list[Path] = []
+    repeats: list[object] = []
 
     def fake_calibrate(model_dir: Path, data_dir: Path, **kwargs: object):
         fitted.append(model_dir)
+        repeats.append(kwargs["repeats"])
         return SimpleNamespace(
             verdict_rule="passage calibration",
             read_length=128,
@@ -143,6 +147,9 @@ def test_calibrate_only_refits_the_model_in_out(
     assert fitted == [tmp_path] and not calls
     assert "wice 0.710 (cross-validated 0.660)" in result.output
     assert "passage calibration" in result.output
+    assert CliRunner().invoke(app, [*args, "--cv-repeats", "5"]).exit_code == 0
+    assert repeats == [None, 5]  # None: calibrate's own default
+    assert CliRunner().invoke(app, [*args, "--cv-repeats", "0"]).exit_code == 2
 
 
 def test_calibrate_only_without_a_model_is_an_input_error(

@@ -45,6 +45,7 @@ def train_model(
     *,
     config: TrainConfig | None = None,
     base_model: Path | None = None,
+    cv_repeats: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Reproduce the shipped verifier into `out_dir` (verifier-int8.onnx, tokenizer.json, calibration.json,
@@ -52,8 +53,9 @@ def train_model(
 
     `max_minutes` bounds the fine-tuning loop; building pairs, export and calibration add a few minutes.
     An interrupted run resumes from `out_dir/checkpoint.pt`. The fine-tuned weights stay in `out_dir/hf`,
-    so a second round can start from them (`base_model`, usually with a lower learning rate). To ship the
-    result, copy the four files into `src/veracity/models/`.
+    so a second round can start from them (`base_model`, usually with a lower learning rate). `cv_repeats`
+    goes to `calibrate` (None: its default). To ship the result, copy the four files into
+    `src/veracity/models/`.
     """
     report = progress or log.info
     settings = replace(config or TrainConfig(), seed=seed, max_minutes=max_minutes)
@@ -66,7 +68,7 @@ def train_model(
         f"exporting to int8 ONNX after {fitted.steps}/{fitted.planned_steps} steps, then calibrating on dev"
     )
     model_path = export_model(fitted.model_dir, out_dir)
-    calibrated = calibrate(out_dir, data_dir, seed=seed, progress=report)
+    calibrated = calibrate(out_dir, data_dir, seed=seed, repeats=cv_repeats, progress=report)
     result = TrainResult(
         out_dir=out_dir,
         model_path=model_path,
@@ -124,21 +126,26 @@ def calibrate(
     *,
     read_lengths: Sequence[int] = READ_LENGTHS,
     seed: int = 13,
+    repeats: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> CalibrationResult:
     """Fit, on dev data, the per-passage calibration and the claim-level decision head of the int8 model in
     `model_dir` at each read length, and keep the length and verdict rule that cross-validate best (ties to
     the shorter length, which is faster, and to the head). calibration.json is always written, since it
-    gives each passage's stance; decision.json only where the head is the rule kept."""
+    gives each passage's stance; decision.json only where the head is the rule kept. Each held-out estimate
+    averages `repeats` fold assignments (None: `calibrate.CV_REPEATS`)."""
     from veracity.resources import Resources
-    from veracity.train.calibrate import calibration_pairs, choose_verdict_rule, mean_accuracy
+    from veracity.train.calibrate import CV_REPEATS, calibration_pairs, choose_verdict_rule, mean_accuracy
     from veracity.verify.builtin import CALIBRATION_FILE
     from veracity.verify.decision import DECISION_FILE
 
     report = progress or log.info
+    repeats = CV_REPEATS if repeats is None else repeats
     resources = Resources()
     sets = calibration_pairs(data_dir)
-    fits = [_fit_at_length(model_dir, resources, sets, length, seed, report) for length in read_lengths]
+    fits = [
+        _fit_at_length(model_dir, resources, sets, length, seed, repeats, report) for length in read_lengths
+    ]
     candidates: dict[str, dict[str, float]] = {}
     best: tuple[float, FitAtLength, VerdictRule] | None = None
     for fitted in fits:
@@ -159,6 +166,7 @@ def calibrate(
         verdict_rule=rule,
         candidates=candidates,
         seed=seed,
+        cv_repeats=repeats,
     )
     chosen_head = rule == "decision head"
     if chosen_head:
@@ -168,6 +176,7 @@ def calibrate(
             dev_cross_validated=decision.cross_validated,
             regularisation=decision.regularisation,
             seed=seed,
+            cv_repeats=repeats,
         )
     else:
         (model_dir / DECISION_FILE).unlink(missing_ok=True)
@@ -188,6 +197,7 @@ def _fit_at_length(
     sets: dict[str, list[EvalPair]],
     length: int,
     seed: int,
+    repeats: int,
     report: Callable[[str], None],
 ) -> FitAtLength:
     from veracity.train.calibrate import (
@@ -206,8 +216,8 @@ def _fit_at_length(
     scored = score_sets(judge, sets)
     calibration, passage_accuracy = fit_calibration(scored, base)
     report(f"reading {length} word pieces: cross-validating the passage calibration on dev folds")
-    calibration_estimate = cross_validate_calibration(scored, base, seed=seed)
+    calibration_estimate = cross_validate_calibration(scored, base, seed=seed, repeats=repeats)
     judge.calibration = calibration
     report(f"reading {length} word pieces: fitting the claim-level decision head on dev")
-    decision = fit_decision(feature_sets(judge, sets), seed=seed)
+    decision = fit_decision(feature_sets(judge, sets), seed=seed, repeats=repeats)
     return FitAtLength(length, calibration, passage_accuracy, calibration_estimate, decision)
