@@ -2,10 +2,10 @@
 
 `veracity train` fits the per-passage calibration and the claim-level decision head on dev data at each
 read length, and keeps the rule and length whose held-out estimate (five folds of the dev claims, each
-claim judged by a fit that did not see it, averaged over several assignments of claims to folds) is
-highest. This script repeats that on a copy of a model folder
-(the shipped one by default) and prints every candidate's per-set figures, so the choice can be checked
-and the shipped calibration files compared with a fresh fit. No test data is read.
+claim judged by a fit that did not see it; `--repeats N` averages N assignments of claims to folds) is
+highest. This script repeats that on a copy of a model folder (the shipped one by default) and prints every
+candidate's per-set figures, so the choice can be checked and the shipped calibration files compared with a
+fresh fit. No test data is read.
 
 python benchmarks/bench_calibration.py --data-dir ../shared/datasets
 python benchmarks/bench_calibration.py --model-dir DIR --section NAME   # a candidate, in a part of its own
