@@ -10,6 +10,7 @@ sentences, and one slot comparison per claim), counted in the same claim-passage
 text splits that figure's time into model runs, spaCy parses and the rest, to show what bounds it.
 
 python benchmarks/bench_builtin_speed.py --pairs 1000 --data-dir ../shared/datasets
+python benchmarks/bench_builtin_speed.py --pairs 1000 --data-dir DATA --model-dir DIR --section NAME
 """
 
 from __future__ import annotations
@@ -112,6 +113,12 @@ def main() -> None:
         default=None,
         help="word pieces the model reads (the calibration's by default)",
     )
+    parser.add_argument("--model-dir", default=None, help="the builtin verifier's model folder (a candidate)")
+    parser.add_argument(
+        "--section",
+        default="bench_builtin_speed",
+        help="part of docs/benchmarks.md to write (a candidate's own)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
     args = parser.parse_args()
     sets = claim_sets(args.data_dir, args.pairs)
@@ -121,18 +128,20 @@ def main() -> None:
     resources.nlp  # noqa: B018 -- load spaCy outside the timed passes
     warmup = pairs[:32]
 
-    model_only = BuiltinJudge(resources, use_slots=False, max_length=args.max_length)
+    model_only = BuiltinJudge(
+        resources, use_slots=False, model_dir=args.model_dir, max_length=args.max_length
+    )
     model_only.judge_many(warmup)
     rows = [("int8 model alone (no slot rules)", timed(model_only, pairs))]
 
-    full = BuiltinJudge(resources, max_length=args.max_length)
+    full = BuiltinJudge(resources, model_dir=args.model_dir, max_length=args.max_length)
     full.judge_many(warmup)
     if full.slots is not None:
         full.slots.clear()
     rows.append(("model + slot rules, every text parsed for the first time", timed(full, pairs)))
     rows.append(("model + slot rules, parse caches warm", timed(full, pairs)))
 
-    deciding = BuiltinJudge(resources, max_length=args.max_length)
+    deciding = BuiltinJudge(resources, model_dir=args.model_dir, max_length=args.max_length)
     deciding.judge_sets(sets[:8])
     if deciding.slots is not None:
         deciding.slots.clear()
@@ -151,9 +160,10 @@ def main() -> None:
     print(shares)
     if not args.no_write:
         command = command_line()
+        subject = f"; builtin from {args.model_dir}" if args.model_dir else ""
         write_section(
-            "bench_builtin_speed",
-            "## Builtin verifier speed (claim-passage pairs)\n\n"
+            args.section,
+            f"## Builtin verifier speed (claim-passage pairs){subject}\n\n"
             f"Machine: {machine}. Command: `{command}`.\n"
             f"{len(pairs)} pairs ({len(sets)} claims) from the WiCE, Check-COVID and Factcheck-GPT test "
             "splits, passages of at "

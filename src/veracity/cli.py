@@ -236,6 +236,25 @@ def train(
         float | None,
         typer.Option(help="Share of each target spread over the other labels (default 0).", min=0.0, max=0.9),
     ] = None,
+    layers: Annotated[
+        int | None,
+        typer.Option(
+            help="Transformer layers kept, from the bottom (default all: 6; fewer run faster).", min=1
+        ),
+    ] = None,
+    teacher: Annotated[
+        Path | None,
+        typer.Option(
+            help="A trained model folder (verifier-int8.onnx, tokenizer.json; e.g. the shipped "
+            "src/veracity/models) whose label probabilities the new network also learns to match."
+        ),
+    ] = None,
+    distill_weight: Annotated[
+        float | None,
+        typer.Option(
+            help="With --teacher: the loss's share that matches the teacher (default 0.5).", min=0, max=1
+        ),
+    ] = None,
     calibrate_only: Annotated[
         bool,
         typer.Option(help="Skip training: refit the calibration and decision head of the model in --out."),
@@ -258,6 +277,10 @@ def train(
         return
     if base_model is not None and not (base_model / "config.json").is_file():
         raise InputError(f"--base-model {base_model} holds no config.json (give a previous run's OUT/hf)")
+    if teacher is not None and not (teacher / "verifier-int8.onnx").is_file():
+        raise InputError(f"--teacher {teacher} holds no verifier-int8.onnx (give a model folder)")
+    if distill_weight is not None and teacher is None:
+        raise InputError("--distill-weight needs --teacher")
     options: dict[str, Any] = {  # TrainConfig fields; None keeps the default
         "learning_rate": learning_rate,
         "epochs": epochs,
@@ -270,6 +293,8 @@ def train(
         "hard_not_enough_evidence": hard_not_enough_evidence,
         "average_from": average_from,
         "label_smoothing": label_smoothing,
+        "layers": layers,
+        "distill_weight": distill_weight,
     }
     config = replace(TrainConfig(), **{name: value for name, value in options.items() if value is not None})
     result = train_model(
@@ -280,6 +305,7 @@ def train(
         config=config,
         base_model=base_model,
         cv_repeats=cv_repeats,
+        teacher=teacher,
         progress=lambda line: typer.echo(line, err=True),
     )
     typer.echo(

@@ -75,6 +75,7 @@ def test_hard_not_enough_evidence_is_opt_in(tmp_path: Path, calls: list[dict[str
         ("--snli-pairs", "snli_pairs", 500, "0", "-1"),
         ("--fever-pairs", "fever_pairs", 2000, "6000", "-1"),
         ("--fib-pairs", "fib_pairs", 800, "3000", "-1"),
+        ("--layers", "layers", None, "4", "0"),
     ],
 )
 def test_an_option_reaches_the_training_config(
@@ -109,6 +110,28 @@ def test_base_model_without_weights_is_an_input_error(tmp_path: Path, calls: lis
     assert isinstance(result.exception, InputError)
     assert "config.json" in str(result.exception)
     assert not calls
+
+
+def test_a_teacher_and_its_weight_reach_train_model(tmp_path: Path, calls: list[dict[str, object]]) -> None:
+    teacher = tmp_path / "teacher"
+    teacher.mkdir()
+    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--teacher", str(teacher)])
+    assert isinstance(result.exception, InputError)
+    assert "verifier-int8.onnx" in str(result.exception)
+    result = CliRunner().invoke(app, [*args, "--distill-weight", "0.3"])
+    assert isinstance(result.exception, InputError)
+    assert "--teacher" in str(result.exception)
+    assert not calls
+
+    (teacher / "verifier-int8.onnx").write_bytes(b"")
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert calls[0]["teacher"] is None
+    result = CliRunner().invoke(app, [*args, "--teacher", str(teacher), "--distill-weight", "0.3"])
+    assert result.exit_code == 0, result.output
+    assert calls[1]["teacher"] == teacher
+    assert calls[1]["config"].distill_weight == 0.3  # type: ignore[attr-defined]
+    assert CliRunner().invoke(app, [*args, "--teacher", str(teacher), "--distill-weight", "2"]).exit_code == 2
 
 
 def test_epochs_and_in_domain_repeats_reach_the_config(

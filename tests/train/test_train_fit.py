@@ -36,6 +36,7 @@ def test_fit_trains_saves_and_resumes(tmp_path: Path, tiny_base_model: Path) -> 
     assert (result.model_dir / "tokenizer.json").is_file()
     summary = json.loads((tmp_path / "fit.json").read_text())
     assert summary["label_counts"] == {"refuted": 2, "supported": 2, "not_enough_evidence": 2}
+    assert summary["teacher"] is None
     config_json = json.loads((result.model_dir / "config.json").read_text())
     assert config_json["id2label"] == {str(i): label for i, label in enumerate(LABELS)}
 
@@ -62,6 +63,66 @@ def test_label_smoothing_reaches_the_loss_and_is_checked(
     assert result.final_loss > 0
     with pytest.raises(InputError, match="label_smoothing"):
         TrainConfig(label_smoothing=1.0)
+
+
+def test_layers_keep_the_bottom_of_the_network(tmp_path: Path, tiny_base_model: Path) -> None:
+    import torch
+
+    from veracity.errors import ConfigError
+    from veracity.train.model import load_classifier
+
+    full = load_classifier(tiny_base_model)
+    shallow = load_classifier(tiny_base_model, layers=1)
+    assert (len(full.bert.encoder.layer), len(shallow.bert.encoder.layer)) == (2, 1)
+    kept, bottom = shallow.bert.encoder.layer[0].state_dict(), full.bert.encoder.layer[0].state_dict()
+    assert all(torch.equal(kept[name], bottom[name]) for name in bottom)
+    with pytest.raises(ConfigError, match="has 2 layers"):
+        load_classifier(tiny_base_model, layers=3)
+    with pytest.raises(InputError, match="layers"):
+        TrainConfig(layers=0)
+
+    result = fit(PAIRS, tmp_path, TrainConfig(batch_size=3, threads=1, epochs=1, layers=1), tiny_base_model)
+    assert json.loads((result.model_dir / "config.json").read_text())["num_hidden_layers"] == 1
+
+
+def test_distillation_loss_is_zero_only_where_the_student_matches_the_teacher() -> None:
+    import torch
+
+    from veracity.train.trainer import _distill_loss
+
+    teacher = torch.tensor([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
+    matching = torch.log(teacher) * 2.0  # softmax(logits / 2) == teacher
+    assert _distill_loss(matching, teacher, 2.0).item() == pytest.approx(0.0, abs=1e-6)
+    assert _distill_loss(torch.zeros(2, 3), teacher, 2.0).item() > 0.1
+    with pytest.raises(InputError, match="distill_weight"):
+        TrainConfig(distill_weight=1.5)
+
+
+def test_a_teacher_alone_decides_the_weights_at_full_distillation_weight(
+    tmp_path: Path, tiny_base_model: Path
+) -> None:
+    from safetensors.numpy import load_file
+
+    from veracity.train.export import export_quantized
+
+    teacher_run = fit(PAIRS, tmp_path / "teacher-run", TrainConfig(batch_size=3, threads=1), tiny_base_model)
+    teacher = tmp_path / "teacher"
+    export_quantized(teacher_run.model_dir, teacher / "verifier-int8.onnx")
+    flipped = [Pair(p.evidence, p.claim, LABELS[(LABELS.index(p.label) + 1) % 3], p.source) for p in PAIRS]
+
+    def trained(
+        pairs: list[Pair], name: str, teacher_dir: Path | None, weight: float
+    ) -> dict[str, np.ndarray]:
+        config = TrainConfig(batch_size=3, threads=1, epochs=1, learning_rate=1e-3, distill_weight=weight)
+        result = fit(pairs, tmp_path / name, config, tiny_base_model, teacher=teacher_dir)
+        return load_file(str(result.model_dir / "model.safetensors"))
+
+    def same(first: dict[str, np.ndarray], second: dict[str, np.ndarray]) -> bool:
+        return all(np.allclose(first[name], second[name], rtol=0, atol=1e-6) for name in first)
+
+    assert same(trained(PAIRS, "a", teacher, 1.0), trained(flipped, "b", teacher, 1.0))
+    assert json.loads((tmp_path / "a" / "fit.json").read_text())["teacher"] == str(teacher)
+    assert not same(trained(PAIRS, "c", teacher, 0.5), trained(flipped, "d", teacher, 0.5))
 
 
 def test_onnx_export_matches_torch(tmp_path: Path, tiny_base_model: Path) -> None:

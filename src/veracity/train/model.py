@@ -33,12 +33,21 @@ def load_tokenizer(path: Path, max_length: int) -> Tokenizer:
     return tokenizer
 
 
-def load_classifier(path: Path) -> BertForSequenceClassification:
+def load_classifier(path: Path, layers: int | None = None) -> BertForSequenceClassification:
+    """`layers` keeps only the lowest transformer layers: a shallower network runs faster (dropping the top
+    layers before fine-tuning costs the least, Sajjad et al., 2023, "On the effect of dropping layers")."""
     from transformers import BertForSequenceClassification
 
-    return BertForSequenceClassification.from_pretrained(
+    model = BertForSequenceClassification.from_pretrained(
         str(path),
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id={label: i for i, label in enumerate(LABELS)},
     )
+    available = model.config.num_hidden_layers
+    if layers is not None and layers != available:
+        if not 1 <= layers <= available:
+            raise ConfigError(f"the model in {path} has {available} layers; cannot keep {layers}")
+        model.bert.encoder.layer = model.bert.encoder.layer[:layers]
+        model.config.num_hidden_layers = layers
+    return model

@@ -46,6 +46,7 @@ def train_model(
     config: TrainConfig | None = None,
     base_model: Path | None = None,
     cv_repeats: int | None = None,
+    teacher: Path | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> TrainResult:
     """Reproduce the shipped verifier into `out_dir` (verifier-int8.onnx, tokenizer.json, calibration.json,
@@ -54,8 +55,8 @@ def train_model(
     `max_minutes` bounds the fine-tuning loop; building pairs, export and calibration add a few minutes.
     An interrupted run resumes from `out_dir/checkpoint.pt`. The fine-tuned weights stay in `out_dir/hf`,
     so a second round can start from them (`base_model`, usually with a lower learning rate). `cv_repeats`
-    goes to `calibrate` (None: its default). To ship the result, copy the four files into
-    `src/veracity/models/`.
+    goes to `calibrate` (None: its default). `teacher`, a model folder, is distilled into the network (`fit`).
+    To ship the result, copy the four files into `src/veracity/models/`.
     """
     report = progress or log.info
     settings = replace(config or TrainConfig(), seed=seed, max_minutes=max_minutes)
@@ -63,7 +64,7 @@ def train_model(
     report("building training pairs")
     pairs = build_training_pairs(data_dir, settings)
     report(f"fine-tuning on {len(pairs)} pairs for at most {max_minutes:g} minutes")
-    fitted = fit(pairs, out_dir, settings, base_model=base_model, progress=report)
+    fitted = fit(pairs, out_dir, settings, base_model=base_model, progress=report, teacher=teacher)
     report(
         f"exporting to int8 ONNX after {fitted.steps}/{fitted.planned_steps} steps, then calibrating on dev"
     )

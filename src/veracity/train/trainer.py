@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from veracity.errors import InputError
 from veracity.train import data
 from veracity.train.pairs import LABELS, Pair
@@ -52,12 +54,23 @@ class TrainConfig:
     # share of each target spread over the other labels; softer targets keep the scores the decision head
     # reads from growing more confident without growing more right (0: plain cross-entropy, as shipped)
     label_smoothing: float = 0.0
+    layers: int | None = None  # transformer layers kept, from the bottom (None: all; fewer run faster)
+    # with a teacher model (`fit(teacher=...)`): the share of the loss that matches the teacher's
+    # softened label probabilities instead of the gold label, and the temperature that softens both
+    distill_weight: float = 0.5
+    distill_temperature: float = 2.0
 
     def __post_init__(self) -> None:
         if self.average_from is not None and not 0.0 <= self.average_from < 1.0:
             raise InputError(f"average_from must be at least 0 and below 1, not {self.average_from}")
         if not 0.0 <= self.label_smoothing < 1.0:
             raise InputError(f"label_smoothing must be at least 0 and below 1, not {self.label_smoothing}")
+        if self.layers is not None and self.layers < 1:
+            raise InputError(f"layers must be at least 1, not {self.layers}")
+        if not 0.0 <= self.distill_weight <= 1.0:
+            raise InputError(f"distill_weight must be between 0 and 1, not {self.distill_weight}")
+        if self.distill_temperature <= 0.0:
+            raise InputError(f"distill_temperature must be positive, not {self.distill_temperature}")
 
 
 @dataclass
@@ -145,11 +158,14 @@ def fit(
     config: TrainConfig,
     base_model: Path | None = None,
     progress: Callable[[str], None] | None = None,
+    teacher: Path | None = None,
 ) -> FitResult:
     """`config.epochs` passes over `pairs`; resumes from out_dir/checkpoint.pt after an interruption.
 
     The run takes most of an hour: a bar shows the steps on a terminal, and `progress` gets a line at
-    every checkpoint, for logs where no bar is drawn.
+    every checkpoint, for logs where no bar is drawn. `teacher` is a model folder (verifier-int8.onnx and
+    tokenizer.json, such as the shipped one) whose label probabilities the network also learns to match
+    (knowledge distillation, Hinton et al., 2015), so that a shallower network keeps more of its accuracy.
     """
     import torch
     from tqdm import tqdm
@@ -161,9 +177,10 @@ def fit(
     base = base_model or base_model_path()
     out_dir.mkdir(parents=True, exist_ok=True)
     tokenizer = load_tokenizer(base, config.max_length)
-    model = load_classifier(base)
+    model = load_classifier(base, config.layers)
     encodings = tokenizer.encode_batch([(pair.evidence, pair.claim) for pair in pairs])
     label_ids = [LABELS.index(pair.label) for pair in pairs]
+    teacher_targets = None if teacher is None else teacher_probabilities(teacher, pairs, config)
     lengths = [len(e.ids) for e in encodings]
     order_rng = random.Random(config.seed)
     batches = [
@@ -207,6 +224,11 @@ def fit(
         targets = torch.tensor([label_ids[i] for i in batch], dtype=torch.long)
         smoothing = config.label_smoothing
         batch_loss = torch.nn.functional.cross_entropy(logits, targets, label_smoothing=smoothing)
+        if teacher_targets is not None:
+            soft = torch.from_numpy(teacher_targets[batch])
+            batch_loss = (1 - config.distill_weight) * batch_loss + config.distill_weight * _distill_loss(
+                logits, soft, config.distill_temperature
+            )
         batch_loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
@@ -243,9 +265,43 @@ def fit(
         label_counts=dict(Counter(pair.label for pair in pairs)),
         source_counts=dict(Counter(pair.source for pair in pairs)),
     )
-    summary = {**asdict(result), "model_dir": str(model_dir), "config": asdict(config)}
+    summary = {
+        **asdict(result),
+        "model_dir": str(model_dir),
+        "config": asdict(config),
+        "teacher": None if teacher is None else str(teacher),
+    }
     (out_dir / "fit.json").write_text(json.dumps(summary, indent=2), encoding="utf-8")
     return result
+
+
+def teacher_probabilities(teacher: Path, pairs: Sequence[Pair], config: TrainConfig) -> np.ndarray:
+    """The teacher's label probabilities (n, 3) at the distillation temperature, read at the length the
+    student trains on."""
+    from tqdm import tqdm
+
+    from veracity.verify.builtin import CrossEncoder
+
+    encoder = CrossEncoder(teacher, max_length=config.max_length, threads=config.threads)
+    texts = [(pair.evidence, pair.claim) for pair in pairs]
+    step = 512
+    parts = [
+        encoder.logits(texts[start : start + step])
+        for start in tqdm(range(0, len(texts), step), desc="teacher", unit="chunk", disable=None, leave=False)
+    ]
+    logits = np.concatenate(parts) / config.distill_temperature
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def _distill_loss(logits: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
+    """KL divergence from the teacher's softened probabilities, scaled by T^2 so its gradients keep the size
+    of the gold-label loss's whatever the temperature."""
+    import torch
+
+    log_student = torch.nn.functional.log_softmax(logits / temperature, dim=1)
+    kl = torch.nn.functional.kl_div(log_student, teacher, reduction="batchmean")
+    return kl * temperature**2
 
 
 def _schedule(progress: float, warmup: float) -> float:
