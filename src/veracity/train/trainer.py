@@ -280,7 +280,7 @@ def teacher_probabilities(teacher: Path, pairs: Sequence[Pair], config: TrainCon
     student trains on."""
     from tqdm import tqdm
 
-    from veracity.verify.builtin import CrossEncoder
+    from veracity.verify.builtin import CrossEncoder, softmax
 
     encoder = CrossEncoder(teacher, max_length=config.max_length, threads=config.threads)
     texts = [(pair.evidence, pair.claim) for pair in pairs]
@@ -289,9 +289,7 @@ def teacher_probabilities(teacher: Path, pairs: Sequence[Pair], config: TrainCon
         encoder.logits(texts[start : start + step])
         for start in tqdm(range(0, len(texts), step), desc="teacher", unit="chunk", disable=None, leave=False)
     ]
-    logits = np.concatenate(parts) / config.distill_temperature
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return (shifted / shifted.sum(axis=1, keepdims=True)).astype(np.float32)
+    return softmax(np.concatenate(parts) / config.distill_temperature).astype(np.float32)
 
 
 def _distill_loss(logits: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
