@@ -3,11 +3,15 @@
 The unit is one claim against one passage of at most 180 words (the chunks `veracity eval` judges), taken
 from the test splits in a fixed order. Three figures: the int8 model alone, the verifier with its slot
 rules on first sight of every text, and the same pairs again with the parse caches warm (a claim checked
-against passages the store has served before). Each pass starts from a fresh verifier except the warm one.
-A fourth figure is what `veracity check` and `veracity eval` run: every claim judged against all of its
-passages at once by the claim-level decision head (one more model run per claim, on the window of its best
-sentences, and one slot comparison per claim), counted in the same claim-passage pairs. A last pass on new
+against passages the store has served before); each cold pass starts with empty parse caches. A fourth
+figure is what `veracity check` and `veracity eval` run: every claim judged against all of its passages at
+once by the claim-level decision head (one more model run per claim, on the window of its best sentences,
+and one slot comparison per claim), counted in the same claim-passage pairs. A last pass on new
 text splits that figure's time into model runs, spaCy parses and the rest, to show what bounds it.
+
+The box's speed drifts from hour to hour (the same model alone has measured 132 pairs/s on one day and 237
+on another), so the configurations run in `--rounds` interleaved rounds and the table gives each one's median
+with its slowest and fastest round.
 
 python benchmarks/bench_builtin_speed.py --pairs 1000 --data-dir ../shared/datasets
 python benchmarks/bench_builtin_speed.py --pairs 1000 --data-dir DATA --model-dir DIR --section NAME
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import statistics
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -48,6 +53,21 @@ def claim_sets(data_dir: str | None, count: int) -> list[list[EvidencePair]]:
         chosen.append(claim[: count - total])
         total += len(chosen[-1])
     return chosen
+
+
+CONFIGURATIONS = {
+    "model": "int8 model alone (no slot rules)",
+    "cold": "model + slot rules, every text parsed for the first time",
+    "warm": "model + slot rules, parse caches warm",
+    "decision cold": "claim-level decision over each claim's passages, every text new",
+    "decision warm": "claim-level decision, parse caches warm",
+}
+
+
+def forget(judge: BuiltinJudge) -> None:
+    """Empty the parse cache, so the next pass meets every text for the first time."""
+    if judge.slots is not None:
+        judge.slots.clear()
 
 
 def timed(judge: BuiltinJudge, pairs: list[EvidencePair]) -> float:
@@ -119,8 +139,13 @@ def main() -> None:
         default="bench_builtin_speed",
         help="part of docs/benchmarks.md to write (a candidate's own)",
     )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="passes over every configuration; the median is reported"
+    )
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     sets = claim_sets(args.data_dir, args.pairs)
     pairs = [pair for claim in sets for pair in claim]
     machine = machine_line()
@@ -132,29 +157,31 @@ def main() -> None:
         resources, use_slots=False, model_dir=args.model_dir, max_length=args.max_length
     )
     model_only.judge_many(warmup)
-    rows = [("int8 model alone (no slot rules)", timed(model_only, pairs))]
-
     full = BuiltinJudge(resources, model_dir=args.model_dir, max_length=args.max_length)
     full.judge_many(warmup)
-    if full.slots is not None:
-        full.slots.clear()
-    rows.append(("model + slot rules, every text parsed for the first time", timed(full, pairs)))
-    rows.append(("model + slot rules, parse caches warm", timed(full, pairs)))
-
     deciding = BuiltinJudge(resources, model_dir=args.model_dir, max_length=args.max_length)
     deciding.judge_sets(sets[:8])
-    if deciding.slots is not None:
-        deciding.slots.clear()
-    rows.append(
-        ("claim-level decision over each claim's passages, every text new", timed_sets(deciding, sets))
-    )
-    rows.append(("claim-level decision, parse caches warm", timed_sets(deciding, sets)))
+    rates: dict[str, list[float]] = {name: [] for name in CONFIGURATIONS}
+    for _ in range(args.rounds):
+        rates["model"].append(timed(model_only, pairs))
+        forget(full)
+        rates["cold"].append(timed(full, pairs))
+        rates["warm"].append(timed(full, pairs))
+        forget(deciding)
+        rates["decision cold"].append(timed_sets(deciding, sets))
+        rates["decision warm"].append(timed_sets(deciding, sets))
     shares = time_shares(deciding, sets)
 
     words = sum(len(pair.evidence.split()) for pair in pairs) / len(pairs)
     table = "\n".join(
-        ["| configuration | claim-passage pairs/s |", "|---|---|"]
-        + [f"| {name} | {rate:.0f} |" for name, rate in rows]
+        [
+            f"| configuration | claim-passage pairs/s, median of {args.rounds} | slowest | fastest |",
+            "|---|---|---|---|",
+        ]
+        + [
+            f"| {label} | {statistics.median(rate):.0f} | {min(rate):.0f} | {max(rate):.0f} |"
+            for label, rate in ((label, rates[key]) for key, label in CONFIGURATIONS.items())
+        ]
     )
     print(table)
     print(shares)

@@ -9,6 +9,7 @@ fresh fit. No test data is read.
 
 python benchmarks/bench_calibration.py --data-dir ../shared/datasets
 python benchmarks/bench_calibration.py --model-dir DIR --section NAME   # a candidate, in a part of its own
+python benchmarks/bench_calibration.py --read-window 75:128 --read-window 90:160 --section NAME  # windows
 """
 
 from __future__ import annotations
@@ -21,8 +22,15 @@ from pathlib import Path
 
 from docs_section import command_line, machine_line, write_section
 from veracity.train.calibrate import CALIBRATION_SETS, CV_REPEATS, mean_accuracy
-from veracity.train.pipeline import calibrate, candidate_name
+from veracity.train.pipeline import READ_WINDOWS, ReadWindow, calibrate, candidate_name
 from veracity.verify.builtin import CALIBRATION_FILE, MODEL_FILE, TOKENIZER_FILE, default_model_dir
+
+
+def read_window(text: str) -> ReadWindow:
+    try:
+        return ReadWindow.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
 def main() -> None:
@@ -38,22 +46,34 @@ def main() -> None:
     parser.add_argument(
         "--repeats", type=int, default=CV_REPEATS, help="assignments of claims to folds averaged per estimate"
     )
+    parser.add_argument(
+        "--read-window",
+        action="append",
+        type=read_window,
+        help="evidence words and word pieces read, WORDS:LENGTH, repeatable (default 90:128, 90:160, 90:192)",
+    )
     args = parser.parse_args()
     machine = machine_line()
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         for name in (MODEL_FILE, TOKENIZER_FILE):
             shutil.copyfile(args.model_dir / name, work / name)
-        result = calibrate(work, args.data_dir, repeats=args.repeats)
+        result = calibrate(
+            work, args.data_dir, read_windows=args.read_window or READ_WINDOWS, repeats=args.repeats
+        )
         fresh = json.loads((work / CALIBRATION_FILE).read_text(encoding="utf-8"))
     shipped_path = args.model_dir / CALIBRATION_FILE
     shipped = json.loads(shipped_path.read_text(encoding="utf-8")) if shipped_path.is_file() else {}
-    same = all(fresh.get(key) == shipped.get(key) for key in ("bias", "max_length", "verdict_rule"))
+    same = all(
+        fresh.get(key) == shipped.get(key) for key in ("bias", "max_length", "max_words", "verdict_rule")
+    )
     header = "| candidate | " + " | ".join(CALIBRATION_SETS) + " | mean |"
     rows = [header, "|---" * (len(CALIBRATION_SETS) + 2) + "|"]
     for name, figures in result.candidates.items():
         cells = " | ".join(f"{figures[dataset]:.3f}" for dataset in CALIBRATION_SETS)
-        chosen = name == candidate_name(result.verdict_rule, result.read_length)
+        chosen = name == candidate_name(
+            result.verdict_rule, ReadWindow(result.read_length, result.evidence_words)
+        )
         label = f"**{name}** (chosen)" if chosen else name
         rows.append(f"| {label} | {cells} | {mean_accuracy(figures):.3f} |")
     table = "\n".join(rows)
@@ -61,7 +81,8 @@ def main() -> None:
         f", regularisation C={result.head_regularisation:g}" if result.verdict_rule == "decision head" else ""
     )
     summary = (
-        f"Chosen: the {result.verdict_rule}, reading {result.read_length} word pieces{regularisation}. "
+        f"Chosen: the {result.verdict_rule}, reading {result.evidence_words} evidence words in "
+        f"{result.read_length} word pieces{regularisation}. "
         f"The calibration shipped in {args.model_dir.name}/ "
         + ("is the one this fit gives." if same else "differs from this fit.")
     )

@@ -20,7 +20,7 @@ from veracity.errors import InputError, VeracityError
 from veracity.files import write_text_atomically
 
 if TYPE_CHECKING:
-    from veracity.train.pipeline import CalibrationResult
+    from veracity.train.pipeline import CalibrationResult, ReadWindow
 
 app = typer.Typer(
     name="veracity",
@@ -267,14 +267,25 @@ def train(
             min=1,
         ),
     ] = None,
+    read_window: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="With --calibrate-only: a read window WORDS:LENGTH to calibrate at (evidence words, word "
+            "pieces), repeatable; the best is kept. Default 90:128, 90:160 and 90:192.",
+        ),
+    ] = None,
 ) -> None:
     """Train the builtin verifier from the shared data sets (needs the `train` extra: torch, transformers)."""
     from veracity.eval.datasets import resolve_data_dir
     from veracity.train import TrainConfig, train_model
 
     if calibrate_only:
-        _calibrate_only(out, resolve_data_dir(data_dir), seed, cv_repeats)
+        _calibrate_only(out, resolve_data_dir(data_dir), seed, cv_repeats, _read_windows(read_window or []))
         return
+    if read_window:
+        raise InputError(
+            "--read-window refits the calibration of a trained model: use it with --calibrate-only"
+        )
     if base_model is not None and not (base_model / "config.json").is_file():
         raise InputError(f"--base-model {base_model} holds no config.json (give a previous run's OUT/hf)")
     if teacher is not None and not (teacher / "verifier-int8.onnx").is_file():
@@ -320,13 +331,25 @@ def _calibration_summary(calibrated: CalibrationResult) -> str:
         for name, value in calibrated.dev_balanced_accuracy.items()
     )
     return (
-        f"claims judged by the {calibrated.verdict_rule}, reading {calibrated.read_length} word pieces; "
+        f"claims judged by the {calibrated.verdict_rule}, reading {calibrated.evidence_words} evidence "
+        f"words in {calibrated.read_length} word pieces; "
         f"dev balanced accuracy: {dev}"
     )
 
 
-def _calibrate_only(model_dir: Path, data_dir: Path, seed: int, cv_repeats: int | None) -> None:
-    from veracity.train.pipeline import calibrate
+def _read_windows(texts: list[str]) -> list[ReadWindow]:
+    from veracity.train.pipeline import ReadWindow
+
+    try:
+        return [ReadWindow.parse(text) for text in texts]
+    except ValueError as exc:
+        raise InputError(f"--read-window: {exc}") from exc
+
+
+def _calibrate_only(
+    model_dir: Path, data_dir: Path, seed: int, cv_repeats: int | None, windows: list[ReadWindow]
+) -> None:
+    from veracity.train.pipeline import READ_WINDOWS, calibrate
     from veracity.verify.builtin import MODEL_FILE
 
     if not (model_dir / MODEL_FILE).is_file():
@@ -334,7 +357,12 @@ def _calibrate_only(model_dir: Path, data_dir: Path, seed: int, cv_repeats: int 
     if not data_dir.is_dir():
         raise InputError(f"data directory {data_dir} does not exist (expected ../shared/datasets)")
     calibrated = calibrate(
-        model_dir, data_dir, seed=seed, repeats=cv_repeats, progress=lambda line: typer.echo(line, err=True)
+        model_dir,
+        data_dir,
+        read_windows=windows or READ_WINDOWS,
+        seed=seed,
+        repeats=cv_repeats,
+        progress=lambda line: typer.echo(line, err=True),
     )
     typer.echo(f"calibration written to {model_dir}; {_calibration_summary(calibrated)}")
 

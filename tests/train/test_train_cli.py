@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 import veracity.train
 from veracity.cli import app
 from veracity.errors import InputError
+from veracity.train.pipeline import READ_WINDOWS, ReadWindow
 
 
 @pytest.fixture
@@ -25,6 +26,7 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
             calibration=SimpleNamespace(
                 verdict_rule="decision head",
                 read_length=160,
+                evidence_words=90,
                 dev_balanced_accuracy={"wice": 0.7},
                 dev_cross_validated={"wice": 0.65},
             ),
@@ -42,7 +44,7 @@ def test_second_round_options_reach_train_model(tmp_path: Path, calls: list[dict
     result = CliRunner().invoke(app, [*args, "--base-model", str(previous), "--learning-rate", "2e-5"])
     assert result.exit_code == 0, result.output
     assert "wice 0.700 (cross-validated 0.650)" in result.output
-    assert "decision head, reading 160 word pieces" in result.output
+    assert "decision head, reading 90 evidence words in 160 word pieces" in result.output
     (call,) = calls
     assert call["base_model"] == previous
     assert call["minutes"] == 30.0
@@ -151,13 +153,16 @@ def test_calibrate_only_refits_the_model_in_out(
 
     fitted: list[Path] = []
     repeats: list[object] = []
+    windows: list[object] = []
 
     def fake_calibrate(model_dir: Path, data_dir: Path, **kwargs: object):
         fitted.append(model_dir)
         repeats.append(kwargs["repeats"])
+        windows.append(tuple(kwargs["read_windows"]))  # type: ignore[call-overload]
         return SimpleNamespace(
             verdict_rule="passage calibration",
             read_length=128,
+            evidence_words=75,
             dev_balanced_accuracy={"wice": 0.71},
             dev_cross_validated={"wice": 0.66},
         )
@@ -169,10 +174,33 @@ def test_calibrate_only_refits_the_model_in_out(
     assert result.exit_code == 0, result.output
     assert fitted == [tmp_path] and not calls
     assert "wice 0.710 (cross-validated 0.660)" in result.output
-    assert "passage calibration" in result.output
+    assert "passage calibration, reading 75 evidence words in 128 word pieces" in result.output
     assert CliRunner().invoke(app, [*args, "--cv-repeats", "5"]).exit_code == 0
     assert repeats == [None, 5]  # None: calibrate's own default
     assert CliRunner().invoke(app, [*args, "--cv-repeats", "0"]).exit_code == 2
+    narrow = [*args, "--read-window", "75:128", "--read-window", "90:160"]
+    assert CliRunner().invoke(app, narrow).exit_code == 0
+    assert windows == [READ_WINDOWS, READ_WINDOWS, (ReadWindow(128, 75), ReadWindow(160, 90))]
+
+
+@pytest.mark.parametrize("window", ["128", "75:", "0:128"])
+def test_a_malformed_read_window_is_an_input_error(
+    tmp_path: Path, calls: list[dict[str, object]], window: str
+) -> None:
+    (tmp_path / "verifier-int8.onnx").write_bytes(b"model")
+    args = ["train", "--out", str(tmp_path), "--data-dir", str(tmp_path), "--calibrate-only"]
+    result = CliRunner().invoke(app, [*args, "--read-window", window])
+    assert isinstance(result.exception, InputError)
+    assert "--read-window" in str(result.exception)
+
+
+def test_a_read_window_without_calibrate_only_is_an_input_error(
+    tmp_path: Path, calls: list[dict[str, object]]
+) -> None:
+    args = ["train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path), "--read-window", "75:128"]
+    result = CliRunner().invoke(app, args)
+    assert isinstance(result.exception, InputError)
+    assert "--calibrate-only" in str(result.exception) and not calls
 
 
 def test_calibrate_only_without_a_model_is_an_input_error(

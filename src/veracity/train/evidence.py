@@ -102,6 +102,9 @@ STOPWORDS = frozenset(
 )
 
 
+EVIDENCE_WORDS = 90  # the window the network is trained on and, by default, reads
+
+
 def split_sentences(text: str) -> list[str]:
     """Cheap rule-based sentence split; spaCy is too slow for the inner loop of batch verification."""
     return [part.strip() for part in _SENTENCE_END.split(text) if part.strip()]
@@ -111,7 +114,7 @@ def content_words(text: str) -> set[str]:
     return {word for word in (w.lower() for w in WORD.findall(text)) if word not in STOPWORDS}
 
 
-def select_evidence(claim: str, sentences: Sequence[str], max_words: int = 90) -> str:
+def select_evidence(claim: str, sentences: Sequence[str], max_words: int = EVIDENCE_WORDS) -> str:
     """The most claim-relevant sentences of `sentences`, in document order, within `max_words` words."""
     if not sentences:
         return ""
@@ -133,7 +136,7 @@ def select_evidence(claim: str, sentences: Sequence[str], max_words: int = 90) -
     return " ".join(words[:max_words]) if len(words) > max_words else text
 
 
-def evidence_window(claim: str, evidence: str | Sequence[str], max_words: int = 90) -> str:
+def evidence_window(claim: str, evidence: str | Sequence[str], max_words: int = EVIDENCE_WORDS) -> str:
     """Accept a passage or a list of sentences and return the window the model reads."""
     sentences = split_sentences(evidence) if isinstance(evidence, str) else list(evidence)
     if isinstance(evidence, str) and len(evidence.split()) <= max_words:

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from veracity.train.evidence import EVIDENCE_WORDS
 from veracity.train.trainer import FitResult, TrainConfig, build_training_pairs, fit
 
 if TYPE_CHECKING:
@@ -89,7 +90,31 @@ def export_model(model_dir: Path, out_dir: Path) -> Path:
     return export_quantized(model_dir, out_dir / MODEL_FILE)
 
 
-READ_LENGTHS = (128, 160, 192)  # word pieces the verifier may read; 90 evidence words and a claim pass 128
+@dataclass(frozen=True, order=True)
+class ReadWindow:
+    """How much of the evidence the verifier reads: the claim's best sentences up to `evidence_words` words,
+    cut with the claim to `read_length` word pieces. Ordered cheapest first (fewer word pieces, then fewer
+    words), which is how ties are broken."""
+
+    read_length: int
+    evidence_words: int = EVIDENCE_WORDS
+
+    @classmethod
+    def parse(cls, text: str) -> ReadWindow:
+        """A window from "WORDS:LENGTH", as the command line gives it, e.g. "75:128"."""
+        words, _, length = text.partition(":")
+        if not (words.strip().isdigit() and length.strip().isdigit()):
+            raise ValueError(f"a read window is WORDS:LENGTH, e.g. 90:160 (got {text!r})")
+        window = cls(read_length=int(length), evidence_words=int(words))
+        if not (10 <= window.evidence_words <= 400 and 32 <= window.read_length <= 512):
+            raise ValueError(
+                f"read window {text!r} is out of range: 10 to 400 evidence words, 32 to 512 word pieces"
+            )
+        return window
+
+
+# the network was trained on 90-word windows, which a claim and its evidence fit into 128 word pieces
+READ_WINDOWS = tuple(ReadWindow(length) for length in (128, 160, 192))
 
 
 @dataclass
@@ -102,19 +127,24 @@ class CalibrationResult:
     dev_balanced_accuracy: dict[str, float]  # the chosen rule fitted on every dev claim
     dev_cross_validated: dict[str, float]  # the chosen rule, each claim judged by a fit that did not see it
     head_regularisation: float
-    candidates: dict[str, dict[str, float]]  # cross-validated balanced accuracy per "RULE at LENGTH"
+    candidates: dict[str, dict[str, float]]  # cross-validated balanced accuracy per `candidate_name`
+    evidence_words: int = EVIDENCE_WORDS  # words of the claim's best evidence sentences read
 
 
-def candidate_name(rule: VerdictRule, read_length: int) -> str:
-    """How calibration.json names a verdict rule at a read length, e.g. "decision head at 160"."""
-    return f"{rule} at {read_length}"
+def candidate_name(rule: VerdictRule, window: ReadWindow) -> str:
+    """How calibration.json names a verdict rule at a read window, e.g. "decision head at 160" (the
+    training window of 90 evidence words) or "decision head at 128, 75 evidence words"."""
+    name = f"{rule} at {window.read_length}"
+    if window.evidence_words != EVIDENCE_WORDS:
+        name += f", {window.evidence_words} evidence words"
+    return name
 
 
 @dataclass
-class FitAtLength:
-    """Both verdict rules fitted at one read length."""
+class FitAtWindow:
+    """Both verdict rules fitted at one read window."""
 
-    read_length: int
+    window: ReadWindow
     calibration: Calibration
     passage_accuracy: dict[str, float]
     calibration_estimate: dict[str, float]
@@ -125,35 +155,38 @@ def calibrate(
     model_dir: Path,
     data_dir: Path,
     *,
-    read_lengths: Sequence[int] = READ_LENGTHS,
+    read_windows: Sequence[ReadWindow] = READ_WINDOWS,
     seed: int = 13,
     repeats: int | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> CalibrationResult:
     """Fit, on dev data, the per-passage calibration and the claim-level decision head of the int8 model in
-    `model_dir` at each read length, and keep the length and verdict rule that cross-validate best (ties to
-    the shorter length, which is faster, and to the head). calibration.json is always written, since it
-    gives each passage's stance; decision.json only where the head is the rule kept. Each held-out estimate
-    averages `repeats` fold assignments (None: `calibrate.CV_REPEATS`)."""
+    `model_dir` at each read window, and keep the window and verdict rule that cross-validate best (ties to
+    the cheaper window and to the head). calibration.json is always written, since it gives each passage's
+    stance; decision.json only where the head is the rule kept. Each held-out estimate averages `repeats`
+    fold assignments (None: `calibrate.CV_REPEATS`)."""
     from veracity.resources import Resources
     from veracity.train.calibrate import CV_REPEATS, calibration_pairs, choose_verdict_rule, mean_accuracy
     from veracity.verify.builtin import CALIBRATION_FILE
     from veracity.verify.decision import DECISION_FILE
 
+    if not read_windows:
+        raise ValueError("calibration needs at least one read window")
     report = progress or log.info
     repeats = CV_REPEATS if repeats is None else repeats
     resources = Resources()
     sets = calibration_pairs(data_dir)
     fits = [
-        _fit_at_length(model_dir, resources, sets, length, seed, repeats, report) for length in read_lengths
+        _fit_at_window(model_dir, resources, sets, window, seed, repeats, report)
+        for window in sorted(set(read_windows))
     ]
     candidates: dict[str, dict[str, float]] = {}
-    best: tuple[float, FitAtLength, VerdictRule] | None = None
+    best: tuple[float, FitAtWindow, VerdictRule] | None = None
     for fitted in fits:
-        candidates[candidate_name("decision head", fitted.read_length)] = fitted.decision.cross_validated
-        candidates[candidate_name("passage calibration", fitted.read_length)] = fitted.calibration_estimate
+        candidates[candidate_name("decision head", fitted.window)] = fitted.decision.cross_validated
+        candidates[candidate_name("passage calibration", fitted.window)] = fitted.calibration_estimate
         rule = choose_verdict_rule(fitted.decision.cross_validated, fitted.calibration_estimate)
-        mean = mean_accuracy(candidates[candidate_name(rule, fitted.read_length)])
+        mean = mean_accuracy(candidates[candidate_name(rule, fitted.window)])
         if best is None or mean > best[0]:
             best = (mean, fitted, rule)
     assert best is not None
@@ -184,23 +217,24 @@ def calibrate(
     return CalibrationResult(
         calibration_path=calibration_path,
         verdict_rule=rule,
-        read_length=chosen.read_length,
+        read_length=chosen.window.read_length,
         dev_balanced_accuracy=decision.fitted if chosen_head else chosen.passage_accuracy,
         dev_cross_validated=decision.cross_validated if chosen_head else chosen.calibration_estimate,
         head_regularisation=decision.regularisation,
         candidates=candidates,
+        evidence_words=chosen.window.evidence_words,
     )
 
 
-def _fit_at_length(
+def _fit_at_window(
     model_dir: Path,
     resources: Resources,
     sets: dict[str, list[EvalPair]],
-    length: int,
+    window: ReadWindow,
     seed: int,
     repeats: int,
     report: Callable[[str], None],
-) -> FitAtLength:
+) -> FitAtWindow:
     from veracity.train.calibrate import (
         cross_validate_calibration,
         feature_sets,
@@ -210,15 +244,17 @@ def _fit_at_length(
     )
     from veracity.verify.builtin import BuiltinJudge, Calibration
 
+    length = window.read_length
     judge = BuiltinJudge(resources, model_dir=model_dir, max_length=length, calibrated=False)
-    base = Calibration(max_length=length)
+    base = Calibration(max_length=length, max_words=window.evidence_words)
     judge.calibration = base
-    report(f"reading {length} word pieces: calibrating passage probabilities on dev")
+    where = f"reading {window.evidence_words} evidence words in {length} word pieces"
+    report(f"{where}: calibrating passage probabilities on dev")
     scored = score_sets(judge, sets)
     calibration, passage_accuracy = fit_calibration(scored, base)
-    report(f"reading {length} word pieces: cross-validating the passage calibration on dev folds")
+    report(f"{where}: cross-validating the passage calibration on dev folds")
     calibration_estimate = cross_validate_calibration(scored, base, seed=seed, repeats=repeats)
     judge.calibration = calibration
-    report(f"reading {length} word pieces: fitting the claim-level decision head on dev")
+    report(f"{where}: fitting the claim-level decision head on dev")
     decision = fit_decision(feature_sets(judge, sets), seed=seed, repeats=repeats)
-    return FitAtLength(length, calibration, passage_accuracy, calibration_estimate, decision)
+    return FitAtWindow(window, calibration, passage_accuracy, calibration_estimate, decision)

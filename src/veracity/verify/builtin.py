@@ -33,7 +33,7 @@ import numpy as np
 
 from veracity.errors import ConfigError
 from veracity.files import write_text_atomically
-from veracity.train.evidence import evidence_window, select_evidence, split_sentences
+from veracity.train.evidence import EVIDENCE_WORDS, evidence_window, select_evidence, split_sentences
 from veracity.verify import VERIFIERS
 from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairVerifier, SetJudgement
 from veracity.verify.decision import (
@@ -73,7 +73,7 @@ class Calibration:
     contradiction_weight: float = 2.0  # logit moved from supported to refuted on a slot contradiction
     coverage_weight: float = 1.0  # logit moved from supported to NEI per unconfirmed share of claim details
     slot_gate: float = 0.2  # slots are compared only when P(supported) before slots reaches this
-    max_words: int = 90
+    max_words: int = EVIDENCE_WORDS
     max_length: int = 128
 
     @classmethod
