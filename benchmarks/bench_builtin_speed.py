@@ -70,6 +70,11 @@ def forget(judge: BuiltinJudge) -> None:
         judge.slots.clear()
 
 
+def spread(rates: list[float]) -> str:
+    """Median, slowest and fastest round, as table cells."""
+    return f"{statistics.median(rates):.0f} | {min(rates):.0f} | {max(rates):.0f}"
+
+
 def timed(judge: BuiltinJudge, pairs: list[EvidencePair]) -> float:
     start = time.perf_counter()
     judge.judge_many(pairs)
@@ -178,10 +183,7 @@ def main() -> None:
             f"| configuration | claim-passage pairs/s, median of {args.rounds} | slowest | fastest |",
             "|---|---|---|---|",
         ]
-        + [
-            f"| {label} | {statistics.median(rate):.0f} | {min(rate):.0f} | {max(rate):.0f} |"
-            for label, rate in ((label, rates[key]) for key, label in CONFIGURATIONS.items())
-        ]
+        + [f"| {label} | {spread(rates[key])} |" for key, label in CONFIGURATIONS.items()]
     )
     print(table)
     print(shares)

@@ -71,9 +71,7 @@ def main() -> None:
     rows = [header, "|---" * (len(CALIBRATION_SETS) + 2) + "|"]
     for name, figures in result.candidates.items():
         cells = " | ".join(f"{figures[dataset]:.3f}" for dataset in CALIBRATION_SETS)
-        chosen = name == candidate_name(
-            result.verdict_rule, ReadWindow(result.read_length, result.evidence_words)
-        )
+        chosen = name == candidate_name(result.verdict_rule, result.window)
         label = f"**{name}** (chosen)" if chosen else name
         rows.append(f"| {label} | {cells} | {mean_accuracy(figures):.3f} |")
     table = "\n".join(rows)

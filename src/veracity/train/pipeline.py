@@ -130,6 +130,10 @@ class CalibrationResult:
     candidates: dict[str, dict[str, float]]  # cross-validated balanced accuracy per `candidate_name`
     evidence_words: int = EVIDENCE_WORDS  # words of the claim's best evidence sentences read
 
+    @property
+    def window(self) -> ReadWindow:
+        return ReadWindow(self.read_length, self.evidence_words)
+
 
 def candidate_name(rule: VerdictRule, window: ReadWindow) -> str:
     """How calibration.json names a verdict rule at a read window, e.g. "decision head at 160" (the
