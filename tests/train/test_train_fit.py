@@ -113,7 +113,10 @@ def test_a_teacher_alone_decides_the_weights_at_full_distillation_weight(
     def trained(
         pairs: list[Pair], name: str, teacher_dir: Path | None, weight: float
     ) -> dict[str, np.ndarray]:
-        config = TrainConfig(batch_size=3, threads=1, epochs=1, learning_rate=1e-3, distill_weight=weight)
+        # a budget no run approaches: the schedule follows the steps alone, not the seconds each run took
+        config = TrainConfig(
+            batch_size=3, threads=1, epochs=1, learning_rate=1e-3, distill_weight=weight, max_minutes=1e6
+        )
         result = fit(pairs, tmp_path / name, config, tiny_base_model, teacher=teacher_dir)
         return load_file(str(result.model_dir / "model.safetensors"))
 
