@@ -6,8 +6,10 @@ rules on first sight of every text, and the same pairs again with the parse cach
 against passages the store has served before); each cold pass starts with empty parse caches. A fourth
 figure is what `veracity check` and `veracity eval` run: every claim judged against all of its passages at
 once by the claim-level decision head (one more model run per claim, on the window of its best sentences,
-and one slot comparison per claim), counted in the same claim-passage pairs. A last pass on new
-text splits that figure's time into model runs, spaCy parses and the rest, to show what bounds it.
+and one slot comparison per claim), counted in the same claim-passage pairs; `builtin-fast` makes the same
+decision on each claim's one passage closest in wording, so its model runs grow with claims, not passages.
+A last pass of each on new text splits its time into model runs, spaCy parses and the rest, to show what
+bounds it.
 
 The box's speed drifts from hour to hour (the same model alone has measured 132 pairs/s on one day and 237
 on another), so the configurations run in `--rounds` interleaved rounds and the table gives each one's median
@@ -31,7 +33,7 @@ from veracity.eval.chunking import chunk_evidence
 from veracity.eval.datasets import load_pairs
 from veracity.resources import Resources
 from veracity.verify.base import EvidencePair
-from veracity.verify.builtin import BuiltinJudge
+from veracity.verify.builtin import FAST_PASSAGES_READ, BuiltinJudge
 
 DATASETS = ("wice", "check_covid", "factcheck_gpt")
 
@@ -61,6 +63,8 @@ CONFIGURATIONS = {
     "warm": "model + slot rules, parse caches warm",
     "decision cold": "claim-level decision over each claim's passages, every text new",
     "decision warm": "claim-level decision, parse caches warm",
+    "fast cold": "builtin-fast: the decision on each claim's closest passage, every text new",
+    "fast warm": "builtin-fast, parse caches warm",
 }
 
 
@@ -108,7 +112,7 @@ class StageClock:
 
 
 def time_shares(judge: BuiltinJudge, sets: list[list[EvidencePair]]) -> str:
-    """Where a claim-level pass on new text spends its time: model runs, slot parses, the rest."""
+    """Where a claim-level pass of `judge` on new text spends its time: model runs, slot parses, the rest."""
     if judge.slots is None:
         raise SystemExit("the time shares need a verifier with its slot rules")
     judge.slots.clear()
@@ -120,8 +124,8 @@ def time_shares(judge: BuiltinJudge, sets: list[list[EvidencePair]]) -> str:
     pairs = sum(len(claim) for claim in sets)
     rest = total - model.seconds - parse.seconds
     return (
-        f"One claim-level pass on new text took {total:.2f} s: {model.items} model runs "
-        f"({model.items - pairs} of them on claim-level windows) {model.seconds:.2f} s, "
+        f"One claim-level pass of `{judge.name}` on new text took {total:.2f} s: {model.items} model runs "
+        f"for {pairs} claim-passage pairs {model.seconds:.2f} s, "
         f"spaCy parses of {parse.items} new texts (claims and the evidence sentences their slots are "
         f"compared on, {1000 * parse.seconds / max(parse.items, 1):.1f} ms each) {parse.seconds:.2f} s, "
         f"everything else (slot comparison, features, decision) {rest:.2f} s."
@@ -166,6 +170,14 @@ def main() -> None:
     full.judge_many(warmup)
     deciding = BuiltinJudge(resources, model_dir=args.model_dir, max_length=args.max_length)
     deciding.judge_sets(sets[:8])
+    fast = BuiltinJudge(
+        resources,
+        model_dir=args.model_dir,
+        max_length=args.max_length,
+        passages_read=FAST_PASSAGES_READ,
+        name="builtin-fast",
+    )
+    fast.judge_sets(sets[:8])
     rates: dict[str, list[float]] = {name: [] for name in CONFIGURATIONS}
     for _ in range(args.rounds):
         rates["model"].append(timed(model_only, pairs))
@@ -175,7 +187,10 @@ def main() -> None:
         forget(deciding)
         rates["decision cold"].append(timed_sets(deciding, sets))
         rates["decision warm"].append(timed_sets(deciding, sets))
-    shares = time_shares(deciding, sets)
+        forget(fast)
+        rates["fast cold"].append(timed_sets(fast, sets))
+        rates["fast warm"].append(timed_sets(fast, sets))
+    shares = f"{time_shares(deciding, sets)}\n\n{time_shares(fast, sets)}"
 
     words = sum(len(pair.evidence.split()) for pair in pairs) / len(pairs)
     table = "\n".join(

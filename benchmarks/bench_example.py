@@ -75,7 +75,9 @@ def main() -> None:
             store.index_paths([EXAMPLES / "evidence"], resources.embedder, progress=False)
         with Checker(store_path, resources=resources) as checker:
             for name in args.verifiers.split(","):
-                options = {"model_dir": args.model_dir} if name == "builtin" and args.model_dir else {}
+                options = (
+                    {"model_dir": args.model_dir} if name.startswith("builtin") and args.model_dir else {}
+                )
                 checker.verifier = VERIFIERS.create(name, resources=resources, **options)
                 results[name] = label_claims(checker.check(article).claims, gold["claims"])
 

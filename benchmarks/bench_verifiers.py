@@ -7,11 +7,14 @@ python benchmarks/bench_verifiers.py --verifiers llm,builtin,embed-threshold,slo
 python benchmarks/bench_verifiers.py --verifiers builtin,embed-threshold,slots-only --limit 1000 \
     --section bench_verifiers_full  # every test pair, for the model card
 python benchmarks/bench_verifiers.py --verifiers builtin --model-dir DIR --section NAME   # a candidate model
+python benchmarks/bench_verifiers.py --verifiers builtin,builtin-fast --passages-read 2 --passages-read 3 \
+    --limit 1000 --section bench_verifiers_fast  # builtin reading fewer of each claim's passages
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 
 import numpy as np
 
@@ -57,7 +60,8 @@ def describe(table: str, command: str, heading: str) -> str:
         f"Machine: {machine_line()}. Command: `{command}`.\n"
         "Balanced accuracy is supported vs not (LLM-AggreFact convention); macro-F1 is 3-way. "
         "Long evidence is chunked (180 words) and the chunk verdicts aggregated; `builtin` decides over each "
-        "claim's chunks together where its model folder has a decision head, the others (and a `builtin` "
+        "claim's chunks together where its model folder has a decision head (`builtin-fast` and the rows "
+        "that say so over only the chunks sharing most of the claim's words), the others (and a `builtin` "
         "without one) keep the most supportive chunk.\n\n"
         f"{table}\n"
     )
@@ -71,6 +75,13 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=300)
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--model-dir", default=None, help="the builtin verifier's model folder (a candidate)")
+    parser.add_argument(
+        "--passages-read",
+        type=int,
+        action="append",
+        default=[],
+        help="also measure `builtin` deciding on each claim's N closest passages (repeatable)",
+    )
     parser.add_argument("--fit-embed-threshold", action="store_true")
     parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
     parser.add_argument(
@@ -83,7 +94,7 @@ def main() -> None:
     rows = []
     resources = Resources()
     for verifier in args.verifiers.split(","):
-        options = {"model_dir": args.model_dir} if verifier == "builtin" and args.model_dir else {}
+        options = {"model_dir": args.model_dir} if verifier.startswith("builtin") and args.model_dir else {}
         results = run_eval(
             verifier,
             args.datasets,
@@ -95,6 +106,21 @@ def main() -> None:
             verifier_options=options,
         )
         rows.extend([*results, average(results, verifier, args.split)])
+    for count in args.passages_read:
+        options = {"passages_read": count, **({"model_dir": args.model_dir} if args.model_dir else {})}
+        label = f"builtin, {count} closest passages read"
+        results = run_eval(
+            "builtin",
+            args.datasets,
+            args.split,
+            "verify",
+            args.data_dir,
+            args.limit,
+            resources=resources,
+            verifier_options=options,
+        )
+        results = [replace(result, verifier=label) for result in results]
+        rows.extend([*results, average(results, label, args.split)])
     table = format_table(rows)
     print(table)
     if not args.no_write:

@@ -260,3 +260,42 @@ def test_serve_command_answers_checks(example_store: Path, examples_dir: Path) -
 
 def test_missing_store_for_serve_is_one_line(tmp_path: Path) -> None:
     assert_clean_error(run_cli("serve", "--store", tmp_path / "none", "--port", "1"), "store")
+
+
+def test_builtin_fast_reads_each_claims_closest_passage(example_store: Path, examples_dir: Path) -> None:
+    result = run_cli(
+        "check",
+        examples_dir / "gaza_talks.txt",
+        "--store",
+        example_store,
+        "--published",
+        EXAMPLE_DATE,
+        "--verifier",
+        "builtin-fast",
+    )
+    assert result.returncode == 0, result.stderr
+    claims = json.loads(result.stdout)["claims"]
+    assert claims
+    for claim in claims:
+        assert len(claim["evidence"]) <= 1, claim  # only the passage read is cited
+    assert any(" of 6 passages" in claim["reason"] for claim in claims)  # check retrieves 6 a claim
+
+
+def test_a_bad_verifier_option_is_one_line(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text(
+        json.dumps(
+            {
+                "id": "1",
+                "claim": "Hamas skipped the talks.",
+                "evidence": "Hamas skipped the talks.",
+                "label": "supported",
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    result = run_cli(
+        "eval", "--verifier", "builtin", "--pairs", pairs, "--verifier-option", "passages_read=none"
+    )
+    assert_clean_error(result, "passages_read")

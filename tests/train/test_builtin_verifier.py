@@ -7,8 +7,16 @@ import pytest
 
 from veracity.errors import ConfigError
 from veracity.resources import Resources
+from veracity.verify import VERIFIERS
 from veracity.verify.base import EvidencePair
-from veracity.verify.builtin import MODEL_FILE, BuiltinJudge, Calibration, create_builtin, default_model_dir
+from veracity.verify.builtin import (
+    MODEL_FILE,
+    BuiltinJudge,
+    Calibration,
+    create_builtin,
+    default_model_dir,
+    passage_count,
+)
 from veracity.verify.decision import DECISION_FILE, FEATURES, DecisionHead, log_odds
 
 pytestmark = pytest.mark.slow
@@ -173,3 +181,41 @@ def test_skipping_the_slot_check_where_the_head_is_sure_keeps_every_label(monkey
     window = FEATURES.index("support_window")
     single = judge.raw_scores([sets[0][0]])[0].logits
     assert features[0, window] == pytest.approx(float(log_odds(single, 0)))
+
+
+def test_the_passages_read_option_is_a_whole_number_of_at_least_one() -> None:
+    assert passage_count(None) is None
+    assert passage_count(2) == 2
+    assert passage_count(" 3 ") == 3  # as `--verifier-option passages_read=3` gives it
+    for wrong in ("0", "two", "-1", "1.5", 0, True):
+        with pytest.raises(ConfigError, match="passages_read"):
+            passage_count(wrong)
+
+
+@needs_model
+def test_builtin_fast_decides_on_the_closest_passage_alone() -> None:
+    passages = [
+        "The price of wheat rose by 4 percent in March, the ministry said.",
+        "Hamas said it would not take part in the Doha talks.",
+        "An Israeli strike on the al-Tabi'in school in Gaza City killed about 93 people on Saturday.",
+    ]
+    claim = "An Israeli strike on the al-Tabi'in school in Gaza City killed about 93 people."
+    fast = VERIFIERS.create("builtin-fast", resources=Resources())
+    assert fast.name == "builtin-fast"
+    judge = fast.pair_judge
+    read: list[tuple[str, str]] = []
+    model_logits = judge.encoder.logits
+
+    def counted(pairs: list[tuple[str, str]]) -> np.ndarray:
+        read.extend(pairs)
+        return model_logits(pairs)
+
+    judge.encoder.logits = counted
+    [judged] = fast.judge_sets([[(claim, text) for text in passages]])
+    assert [evidence for evidence, _ in read] == [passages[2]]  # one run: its window is the claim's window
+    assert judged.decider == 2
+    assert judged.passages[:2] == [None, None]  # not read, so a report leaves them out
+    assert "over 1 of 3 passages" in judged.claim.reason
+    [alone] = create_builtin(Resources()).judge_sets([[(claim, passages[2])]])
+    assert judged.claim.probabilities == alone.claim.probabilities
+    assert judged.passages[2] == alone.passages[0]

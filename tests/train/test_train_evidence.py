@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from veracity.train.evidence import evidence_window, select_evidence, split_sentences
+from veracity.train.evidence import closest_passages, evidence_window, select_evidence, split_sentences
 
 
 def test_select_evidence_keeps_relevant_sentences_in_document_order() -> None:
@@ -27,3 +27,17 @@ def test_short_passages_are_kept_whole() -> None:
 
 def test_split_sentences() -> None:
     assert split_sentences("One. Two? Three!") == ["One.", "Two?", "Three!"]
+
+
+def test_closest_passages_keeps_the_most_overlapping_in_their_order() -> None:
+    claim = "An Israeli strike on a school in Gaza City killed 93 people."
+    passages = [
+        "The price of wheat rose in March.",
+        "A strike on a school in Gaza City killed about 93 people.",
+        "Talks in Doha resumed on Thursday.",
+        "An Israeli strike hit Gaza City.",
+    ]
+    assert closest_passages(claim, passages, 1) == [1]
+    assert closest_passages(claim, passages, 2) == [1, 3]
+    assert closest_passages(claim, passages, 10) == [0, 1, 2, 3]
+    assert closest_passages(claim, ["Unrelated text.", "Other unrelated text."], 1) == [0]  # a tie: first

@@ -136,6 +136,15 @@ def select_evidence(claim: str, sentences: Sequence[str], max_words: int = EVIDE
     return " ".join(words[:max_words]) if len(words) > max_words else text
 
 
+def closest_passages(claim: str, passages: Sequence[str], count: int) -> list[int]:
+    """Indexes of the `count` passages sharing most content words with the claim (ties to the earlier
+    passage), in their given order: the same overlap that picks a window's sentences picks passages."""
+    claim_words = content_words(claim)
+    overlap = [len(claim_words & content_words(passage)) for passage in passages]
+    ranked = sorted(range(len(passages)), key=lambda index: (-overlap[index], index))
+    return sorted(ranked[:count])
+
+
 def evidence_window(claim: str, evidence: str | Sequence[str], max_words: int = EVIDENCE_WORDS) -> str:
     """Accept a passage or a list of sentences and return the window the model reads."""
     sentences = split_sentences(evidence) if isinstance(evidence, str) else list(evidence)

@@ -92,10 +92,11 @@ class PairJudge(Protocol):
 @dataclass(frozen=True)
 class SetJudgement:
     """A claim judged against all of its passages at once: the claim-level probabilities, one judgement per
-    passage (for the evidence list of the report), and which passage decided (-1 when there were none)."""
+    passage (for the evidence list of the report; None for a passage the back-end chose not to read), and
+    which passage decided (-1 when there were none)."""
 
     claim: PairJudgement
-    passages: list[PairJudgement]
+    passages: Sequence[PairJudgement | None]
     decider: int
 
 
@@ -167,6 +168,12 @@ class PairVerifier:
         ]
         if self.judges_sets and pairs:
             judged = self.judge_sets([pairs])[0]
-            return aggregate(claim, list(passages), judged.passages, decision=judged.claim)
+            read = [index for index, judgement in enumerate(judged.passages) if judgement is not None]
+            return aggregate(
+                claim,
+                [passages[index] for index in read],
+                [judgement for judgement in judged.passages if judgement is not None],
+                decision=judged.claim,
+            )
         judgements = self.judge_many(pairs)
         return aggregate(claim, list(passages), judgements)

@@ -33,7 +33,13 @@ import numpy as np
 
 from veracity.errors import ConfigError
 from veracity.files import write_text_atomically
-from veracity.train.evidence import EVIDENCE_WORDS, evidence_window, select_evidence, split_sentences
+from veracity.train.evidence import (
+    EVIDENCE_WORDS,
+    closest_passages,
+    evidence_window,
+    select_evidence,
+    split_sentences,
+)
 from veracity.verify import VERIFIERS
 from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairVerifier, SetJudgement
 from veracity.verify.decision import (
@@ -58,6 +64,7 @@ MODEL_FILE = "verifier-int8.onnx"
 CALIBRATION_FILE = "calibration.json"
 TOKENIZER_FILE = "tokenizer.json"
 SLOT_WINDOW_WORDS = 45  # slots are compared on the sentences closest to the claim: parsing is the cost
+FAST_PASSAGES_READ = 1  # what `builtin-fast` reads of each claim's passages (docs/benchmarks.md)
 
 
 def default_model_dir() -> Path:
@@ -102,6 +109,16 @@ class RawScore:
 
     logits: np.ndarray
     slots: SlotCheck | None  # None when the slots were not compared (model far from "supported")
+
+
+def passage_count(value: int | str | None) -> int | None:
+    """The `passages_read` option (None: every passage); a string comes from `--verifier-option`."""
+    if value is None:
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or int(text) < 1:
+        raise ConfigError(f"passages_read must be a whole number of at least 1, not {value!r}")
+    return int(text)
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
@@ -221,8 +238,6 @@ class SlotChecker:
 class BuiltinJudge:
     """Pair judge: calibrated cross-encoder probabilities, corrected by slot mismatches."""
 
-    name = "builtin"
-
     def __init__(
         self,
         resources: Resources,
@@ -230,8 +245,12 @@ class BuiltinJudge:
         use_slots: bool = True,
         max_length: int | None = None,  # word pieces the model reads; the calibration's by default
         calibrated: bool = True,  # False: leave the folder's calibration and head unread (being refitted)
+        passages_read: int | str | None = None,  # the claim-level decision reads only its N closest passages
+        name: str = "builtin",
     ) -> None:
         # a string comes from `veracity eval --verifier-option model_dir=DIR`, to measure a candidate model
+        self.name = name
+        self.passages_read = passage_count(passages_read)
         self.model_dir = Path(model_dir) if model_dir else default_model_dir()
         if not self.model_dir.is_dir():
             raise ConfigError(f"builtin verifier model directory {self.model_dir} does not exist")
@@ -370,14 +389,40 @@ class BuiltinJudge:
     def judge_sets(self, sets: Sequence[Sequence[EvidencePair]]) -> list[SetJudgement]:
         """One claim-level judgement per evidence set, from the decision head; per-passage ones beside it.
 
-        A claim the head calls refuted has its most refuting passage's slots compared too, so the reason
-        can name the detail that differs.
+        With `passages_read` the head sees only each claim's passages that share most of its content words,
+        as if the others were absent: model runs, the costliest step, then grow with claims, not passages.
+        The head was fitted on every passage; reading one costs about a point on test (docs/benchmarks.md).
         """
         if self.decision is None:
             raise ConfigError(
                 f"{self.model_dir} has no {DECISION_FILE}: run `veracity train --calibrate-only`"
             )
+        totals = [len(pairs) for pairs in sets]
+        if self.passages_read is None:
+            return self._judge_read_sets(sets, totals)
+        reading = [
+            closest_passages(pairs[0].claim, [pair.evidence for pair in pairs], self.passages_read)
+            if pairs
+            else []
+            for pairs in sets
+        ]
+        judged = self._judge_read_sets(
+            [[pairs[i] for i in read] for pairs, read in zip(sets, reading, strict=True)], totals
+        )
+        return [
+            _with_unread(item, read, len(pairs))
+            for item, read, pairs in zip(judged, reading, sets, strict=True)
+        ]
+
+    def _judge_read_sets(
+        self, sets: Sequence[Sequence[EvidencePair]], totals: Sequence[int]
+    ) -> list[SetJudgement]:
+        """The head's judgements; a claim the head calls refuted has its most refuting passage's slots
+        compared too, so the reason can name the detail that differs. `totals` counts each claim's passages
+        before those not read were left out, for the reason."""
+        assert self.decision is not None
         present = [pairs for pairs in sets if pairs]
+        present_totals = [total for pairs, total in zip(sets, totals, strict=True) if pairs]
         judged: list[SetJudgement] = []
         if present:
             features, grouped = self.set_features(present)
@@ -390,14 +435,16 @@ class BuiltinJudge:
             self._check_slots(present, grouped, leaning)
             words = features[:, FEATURES.index("word_coverage")]
             judged = [
-                self._decide(group, decision, float(share))
-                for group, decision, share in zip(grouped, decisions, words, strict=True)
+                self._decide(group, decision, float(share), total)
+                for group, decision, share, total in zip(
+                    grouped, decisions, words, present_totals, strict=True
+                )
             ]
         remaining = iter(judged)
         empty = SetJudgement(PairJudgement(0.0, 0.0, 1.0, "no evidence passages"), [], -1)
         return [next(remaining) if pairs else empty for pairs in sets]
 
-    def _decide(self, group: list[RawScore], decision: np.ndarray, words: float) -> SetJudgement:
+    def _decide(self, group: list[RawScore], decision: np.ndarray, words: float, total: int) -> SetJudgement:
         passages = [self._judgement(score) for score in group]
         best_support = _strongest(group, 0)
         best_refute = _strongest(group, 1)
@@ -409,13 +456,24 @@ class BuiltinJudge:
             refuted, neutral = neutral, refuted  # a claim nothing contradicts is never called refuted
         label = PairJudgement(supported, refuted, neutral, "").label
         decider = best_refute if label == "refuted" else best_support
-        count = f"{len(passages)} passage{'s' if len(passages) != 1 else ''}"
+        read = f"{len(passages)} of {total}" if total > len(passages) else str(len(passages))
+        count = f"{read} passage{'s' if total != 1 else ''}"
         reason = (
             f"{label} ({max(supported, refuted, neutral):.2f}) over {count}; "
             f"{round(100 * words)}% of the claim's content words are in the evidence; "
             f"closest passage: {passages[decider].reason}"
         )
         return SetJudgement(PairJudgement(supported, refuted, neutral, reason), passages, decider)
+
+
+def _with_unread(judged: SetJudgement, read: Sequence[int], total: int) -> SetJudgement:
+    """A judgement on the passages read, given back in the places of all `total` passages (None for those
+    left out, which a report then leaves out too)."""
+    passages: list[PairJudgement | None] = [None] * total
+    for position, index in enumerate(read):
+        passages[index] = judged.passages[position]
+    decider = read[judged.decider] if judged.decider >= 0 else -1
+    return SetJudgement(judged.claim, passages, decider)
 
 
 def _features(
@@ -447,4 +505,13 @@ def _strongest(group: Sequence[RawScore], label: int) -> int:
 @VERIFIERS.register("builtin")
 def create_builtin(resources: Resources, **options: Any) -> PairVerifier:
     """Factory for the VERIFIERS registry: `VERIFIERS.create("builtin", resources=...)`."""
+    return PairVerifier(BuiltinJudge(resources, **options))
+
+
+@VERIFIERS.register("builtin-fast")
+def create_builtin_fast(resources: Resources, **options: Any) -> PairVerifier:
+    """The builtin verifier deciding each claim on its one closest passage: its model runs grow with
+    claims, not passages (more than twice the pairs per second at several passages a claim, a point lower
+    on test). A `passages_read` option reads more."""
+    options = {"passages_read": FAST_PASSAGES_READ, **options, "name": "builtin-fast"}
     return PairVerifier(BuiltinJudge(resources, **options))
