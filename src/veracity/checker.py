@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 
@@ -28,6 +28,7 @@ class Checker:
         extractor: str = "spacy",
         retriever: str = "hybrid",
         verifier: str = "align",
+        verifier_options: Mapping[str, object] | None = None,  # e.g. {"passages_read": "2"} for builtin
         top_k: int = 6,
         min_checkworthiness: float = 0.5,
         window_days: int | None = None,
@@ -45,7 +46,9 @@ class Checker:
         self.retriever: Retriever = RETRIEVERS.create(
             retriever, store=self.store, resources=self.resources, window_days=window_days
         )
-        self.verifier: Verifier = VERIFIERS.create(verifier, resources=self.resources)
+        self.verifier: Verifier = VERIFIERS.create(
+            verifier, resources=self.resources, **dict(verifier_options or {})
+        )
 
     def warm_up(self) -> None:
         """Load every model now (server start, batch actor start) rather than on the first article."""

@@ -18,6 +18,7 @@ import typer
 from veracity.checker import ProgressCallback
 from veracity.errors import InputError, VeracityError
 from veracity.files import write_text_atomically
+from veracity.registry import parse_options
 
 if TYPE_CHECKING:
     from veracity.train.pipeline import CalibrationResult, ReadWindow
@@ -94,6 +95,9 @@ def check(
         str | None, typer.Option(help="Article date (YYYY-MM-DD); anchors weekdays and the date window.")
     ] = None,
     verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
+    verifier_option: Annotated[
+        list[str] | None, typer.Option(help="key=value passed to the verifier; repeatable.")
+    ] = None,
     retriever: Annotated[str, typer.Option(help="Retriever back-end.")] = "hybrid",
     top_k: Annotated[int, typer.Option(help="Passages retrieved per claim.", min=1, max=50)] = 6,
     window_days: Annotated[
@@ -117,6 +121,7 @@ def check(
     with Checker(
         store,
         verifier=verifier,
+        verifier_options=parse_options(verifier_option or ()),
         retriever=retriever,
         top_k=top_k,
         min_checkworthiness=min_checkworthiness,
@@ -378,6 +383,9 @@ def batch(
     workers: Annotated[int | None, typer.Option(help="Workers; default one per core.", min=1)] = None,
     address: Annotated[str | None, typer.Option(help="Ray cluster address to join (engine ray).")] = None,
     verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
+    verifier_option: Annotated[
+        list[str] | None, typer.Option(help="key=value passed to the verifier; repeatable.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Check many articles; re-running after a crash skips those already in the output."""
@@ -391,6 +399,7 @@ def batch(
         workers=workers,
         address=address,
         verifier=verifier,
+        verifier_options=parse_options(verifier_option or ()),
         progress=not quiet,
     )
     typer.echo(
@@ -412,11 +421,25 @@ def serve(
     ] = None,
     queue_size: Annotated[int, typer.Option(help="Jobs waiting before POST answers 429.", min=1)] = 64,
     job_timeout: Annotated[float, typer.Option(help="Seconds before a check job fails.", min=1)] = 300.0,
+    verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
+    verifier_option: Annotated[
+        list[str] | None, typer.Option(help="key=value passed to the verifier; repeatable.")
+    ] = None,
 ) -> None:
     """Serve the HTTP API and the editors' web page."""
     from veracity.serve import run_server
 
-    run_server(store, host, port, workers, token, queue_size=queue_size, job_timeout_s=job_timeout)
+    run_server(
+        store,
+        host,
+        port,
+        workers,
+        token,
+        queue_size=queue_size,
+        job_timeout_s=job_timeout,
+        verifier=verifier,
+        verifier_options=parse_options(verifier_option or ()),
+    )
 
 
 def _claim_progress() -> ProgressCallback:

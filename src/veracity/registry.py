@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
-from veracity.errors import ConfigError
+from veracity.errors import ConfigError, InputError
 
 T = TypeVar("T")
 
@@ -32,10 +32,27 @@ class Registry(Generic[T]):
         except KeyError:
             known = ", ".join(sorted(self._factories)) or "none"
             raise ConfigError(f"unknown {self.kind} {name!r} (known: {known})") from None
-        return factory(**kwargs)
+        try:
+            return factory(**kwargs)
+        except TypeError as exc:
+            if "unexpected keyword argument" not in str(exc):
+                raise
+            option = str(exc).rpartition(" ")[2]  # Python names the argument last, quoted
+            raise ConfigError(f"the {self.kind} {name!r} takes no option {option}") from None
 
     def names(self) -> list[str]:
         return sorted(self._factories)
 
     def __contains__(self, name: object) -> bool:
         return name in self._factories
+
+
+def parse_options(items: Sequence[str]) -> dict[str, str]:
+    """Back-end options as the command line gives them ("key=value", repeatable); the factory converts."""
+    options = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"verifier option {item!r} must look like key=value")
+        options[key.strip()] = value.strip()
+    return options

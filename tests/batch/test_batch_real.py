@@ -122,3 +122,17 @@ def test_a_missing_store_fails_the_run_in_one_line(articles: Path, tmp_path: Pat
         run_batch(articles, tmp_path / "out.jsonl", tmp_path / "no-store", workers=1, progress=False)
     assert "no-store" in str(raised.value) and "\n" not in str(raised.value)
     assert not (tmp_path / "no-store").exists()  # a read-only checker never creates a store
+
+
+def test_verifier_options_reach_every_worker(articles: Path, store: Path, tmp_path: Path) -> None:
+    with pytest.raises(WorkerSetupError) as raised:
+        run_batch(
+            articles,
+            tmp_path / "out.jsonl",
+            store,
+            workers=1,
+            verifier="builtin",
+            verifier_options={"passages_read": "none"},
+            progress=False,
+        )
+    assert "passages_read" in str(raised.value) and "\n" not in str(raised.value)

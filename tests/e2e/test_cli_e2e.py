@@ -263,22 +263,22 @@ def test_missing_store_for_serve_is_one_line(tmp_path: Path) -> None:
 
 
 def test_builtin_fast_reads_each_claims_closest_passage(example_store: Path, examples_dir: Path) -> None:
-    result = run_cli(
-        "check",
-        examples_dir / "gaza_talks.txt",
-        "--store",
-        example_store,
-        "--published",
-        EXAMPLE_DATE,
-        "--verifier",
-        "builtin-fast",
-    )
+    article = examples_dir / "gaza_talks.txt"
+    common = ("check", article, "--store", example_store, "--published", EXAMPLE_DATE)
+    result = run_cli(*common, "--verifier", "builtin-fast")
     assert result.returncode == 0, result.stderr
     claims = json.loads(result.stdout)["claims"]
     assert claims
     for claim in claims:
         assert len(claim["evidence"]) <= 1, claim  # only the passage read is cited
     assert any(" of 6 passages" in claim["reason"] for claim in claims)  # check retrieves 6 a claim
+    optioned = run_cli(*common, "--verifier", "builtin", "--verifier-option", "passages_read=1")
+    assert optioned.returncode == 0, optioned.stderr
+    assert [c["verdict"] for c in json.loads(optioned.stdout)["claims"]] == [c["verdict"] for c in claims]
+    assert_clean_error(
+        run_cli(*common, "--verifier", "builtin", "--verifier-option", "passages_read=0"), "passages_read"
+    )
+    assert_clean_error(run_cli(*common, "--verifier-option", "passages_read"), "key=value")
 
 
 def test_a_bad_verifier_option_is_one_line(tmp_path: Path) -> None:
@@ -299,3 +299,19 @@ def test_a_bad_verifier_option_is_one_line(tmp_path: Path) -> None:
         "eval", "--verifier", "builtin", "--pairs", pairs, "--verifier-option", "passages_read=none"
     )
     assert_clean_error(result, "passages_read")
+
+
+def test_serve_builds_checkers_with_the_verifier_asked_for(example_store: Path) -> None:
+    from veracity.resources import Resources
+    from veracity.serve.app import _real_checker_factory
+
+    build = _real_checker_factory(Resources(), "builtin", {"passages_read": "2"})
+    with build(example_store) as checker:
+        assert checker.verifier.name == "builtin"
+        assert checker.verifier.pair_judge.passages_read == 2
+    assert_clean_error(
+        run_cli(
+            "serve", "--store", example_store, "--verifier", "builtin", "--verifier-option", "passages_read=x"
+        ),
+        "passages_read",
+    )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from veracity.errors import ConfigError
+from veracity.errors import ConfigError, InputError
+from veracity.registry import Registry, parse_options
 from veracity.verify import VERIFIERS
 
 
@@ -21,3 +22,32 @@ def test_unconfigured_backends_fail_with_one_line(monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("VERACITY_LLM_NAME", raising=False)
     with pytest.raises(ConfigError, match="model name"):
         VERIFIERS.create("llm")
+
+
+def test_command_line_options_are_key_value_pairs() -> None:
+    assert parse_options(["passages_read=2", " model_dir = /tmp/m "]) == {
+        "passages_read": "2",
+        "model_dir": "/tmp/m",
+    }
+    assert parse_options([]) == {}
+    for malformed in ("passages_read", "=2"):
+        with pytest.raises(InputError, match="key=value"):
+            parse_options([malformed])
+
+
+def test_an_option_a_back_end_does_not_take_is_a_config_error() -> None:
+    things: Registry[str] = Registry("thing")
+
+    @things.register("plain")
+    def plain(size: int = 1) -> str:
+        return "x" * size
+
+    @things.register("broken")
+    def broken() -> str:
+        raise TypeError("a bug inside the factory")
+
+    assert things.create("plain", size=2) == "xx"
+    with pytest.raises(ConfigError, match="the thing 'plain' takes no option 'colour'"):
+        things.create("plain", colour="red")
+    with pytest.raises(TypeError, match="a bug"):  # not mistaken for a bad option
+        things.create("broken")

@@ -36,11 +36,14 @@ class CheckerSpec:
 
     store_path: str
     verifier: str = "align"
+    verifier_options: tuple[tuple[str, str], ...] = ()  # ("passages_read", "2"): `--verifier-option`
 
     def __call__(self) -> ArticleChecker:
         from veracity.checker import Checker
 
-        return Checker(Path(self.store_path), verifier=self.verifier)
+        return Checker(
+            Path(self.store_path), verifier=self.verifier, verifier_options=dict(self.verifier_options)
+        )
 
 
 @dataclass(frozen=True)

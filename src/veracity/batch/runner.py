@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +46,7 @@ def run_batch(
     workers: int | None = None,
     address: str | None = None,
     verifier: str = "align",
+    verifier_options: Mapping[str, str] | None = None,
     progress: bool = True,
 ) -> BatchResult:
     """Check every article of a JSON Lines file into `output_path`, one report line per article id.
@@ -52,7 +54,11 @@ def run_batch(
     `workers=None` means one per available core (local) or per cluster CPU (Ray, `address` given).
     Safe to rerun after a crash or Ctrl-C: articles already in the output are skipped.
     """
-    spec = CheckerSpec(store_path=str(Path(store_path).resolve()), verifier=verifier)
+    spec = CheckerSpec(
+        store_path=str(Path(store_path).resolve()),
+        verifier=verifier,
+        verifier_options=tuple(sorted((verifier_options or {}).items())),
+    )
     return batch_check(
         input_path, output_path, spec, engine=engine, workers=workers, address=address, progress=progress
     )

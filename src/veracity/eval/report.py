@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from veracity.errors import InputError
 from veracity.eval.harness import EvalResult, Task, average, run_eval
+from veracity.registry import parse_options
 
 
 def format_table(results: Sequence[EvalResult]) -> str:
@@ -59,12 +59,7 @@ def eval_command(
 ) -> list[EvalResult]:
     """Runs `veracity eval` and prints its output; `verifier_options` are "key=value" strings."""
     out = out or sys.stdout
-    options = {}
-    for item in verifier_options:
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise InputError(f"verifier option {item!r} must look like key=value")
-        options[key.strip()] = value.strip()
+    options = parse_options(verifier_options)
     results = run_eval(
         verifier,
         dataset,

@@ -10,7 +10,7 @@ import logging
 import secrets
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePath
 from typing import Annotated, Any
@@ -73,11 +73,13 @@ Db = Annotated[JobDatabase, Depends(_state_db)]
 Queue = Annotated[JobQueue, Depends(_state_queue)]
 
 
-def _real_checker_factory(resources: Any) -> CheckerFactory:
+def _real_checker_factory(
+    resources: Any, verifier: str, verifier_options: Mapping[str, object] | None
+) -> CheckerFactory:
     from veracity.checker import Checker
 
     def build(store_path: Path) -> CheckerLike:
-        return Checker(store_path, resources=resources)
+        return Checker(store_path, resources=resources, verifier=verifier, verifier_options=verifier_options)
 
     return build
 
@@ -96,6 +98,8 @@ def create_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     wait_timeout_s: float = 60.0,
     warm_up: bool = True,
+    verifier: str = "align",
+    verifier_options: Mapping[str, object] | None = None,
 ) -> FastAPI:
     """Build the service for one store.
 
@@ -109,7 +113,7 @@ def create_app(
         from veracity.resources import Resources
 
         resources = Resources()
-    factory = checker_factory or _real_checker_factory(resources)
+    factory = checker_factory or _real_checker_factory(resources, verifier, verifier_options)
     fetcher = url_fetcher or UrlFetcher(max_bytes=max_body_bytes)
     database_path = db_path or default_db_path(store_path)
     store_lock = threading.Lock()
@@ -367,6 +371,8 @@ def run_server(
     *,
     queue_size: int = 64,
     job_timeout_s: float = 300.0,
+    verifier: str = "align",
+    verifier_options: Mapping[str, object] | None = None,
 ) -> None:
     """Serve until interrupted. `workers` is the number of check threads in this one process (the queue,
     the models and the job database belong to the process, so uvicorn runs a single process)."""
@@ -377,8 +383,21 @@ def run_server(
         raise StoreError(f"no evidence store at {store_path} (build one with `veracity index ... --store`)")
     if workers < 1:
         raise ConfigError("--workers must be at least 1")
+    from veracity.resources import Resources
+    from veracity.verify import VERIFIERS
+
+    resources = Resources()
+    # built once here so that a bad name or option ends the command in one line, not in a worker's traceback
+    VERIFIERS.create(verifier, resources=resources, **dict(verifier_options or {}))
     app = create_app(
-        store_path, token=token, workers=workers, queue_size=queue_size, job_timeout_s=job_timeout_s
+        store_path,
+        token=token,
+        workers=workers,
+        queue_size=queue_size,
+        job_timeout_s=job_timeout_s,
+        resources=resources,
+        verifier=verifier,
+        verifier_options=verifier_options,
     )
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
 
