@@ -26,14 +26,15 @@ import itertools
 import statistics
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from docs_section import command_line, machine_line, write_section
 from veracity.eval.chunking import chunk_evidence
 from veracity.eval.datasets import load_pairs
 from veracity.resources import Resources
+from veracity.verify import VERIFIERS
 from veracity.verify.base import EvidencePair
-from veracity.verify.builtin import FAST_PASSAGES_READ, BuiltinJudge
+from veracity.verify.builtin import BuiltinJudge
 
 DATASETS = ("wice", "check_covid", "factcheck_gpt")
 
@@ -170,13 +171,10 @@ def main() -> None:
     full.judge_many(warmup)
     deciding = BuiltinJudge(resources, model_dir=args.model_dir, max_length=args.max_length)
     deciding.judge_sets(sets[:8])
-    fast = BuiltinJudge(
-        resources,
-        model_dir=args.model_dir,
-        max_length=args.max_length,
-        passages_read=FAST_PASSAGES_READ,
-        name="builtin-fast",
+    built = VERIFIERS.create(
+        "builtin-fast", resources=resources, model_dir=args.model_dir, max_length=args.max_length
     )
+    fast = cast(BuiltinJudge, built.pair_judge)  # what `--verifier builtin-fast` runs
     fast.judge_sets(sets[:8])
     rates: dict[str, list[float]] = {name: [] for name in CONFIGURATIONS}
     for _ in range(args.rounds):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from veracity.errors import ConfigError, InputError
 
 T = TypeVar("T")
+_UNEXPECTED_OPTION = re.compile(r"unexpected keyword argument '([^']+)'")
 
 
 class Registry(Generic[T]):
@@ -35,10 +37,10 @@ class Registry(Generic[T]):
         try:
             return factory(**kwargs)
         except TypeError as exc:
-            if "unexpected keyword argument" not in str(exc):
+            unexpected = _UNEXPECTED_OPTION.search(str(exc))
+            if unexpected is None:
                 raise
-            option = str(exc).rpartition(" ")[2]  # Python names the argument last, quoted
-            raise ConfigError(f"the {self.kind} {name!r} takes no option {option}") from None
+            raise ConfigError(f"the {self.kind} {name!r} takes no option {unexpected.group(1)!r}") from None
 
     def names(self) -> list[str]:
         return sorted(self._factories)
