@@ -91,26 +91,24 @@ def main() -> None:
     if args.fit_embed_threshold:
         print(f"embed-threshold chosen on dev: {fit_embed_threshold(args.data_dir, args.limit):.3f}")
         return
+
+    def model_options(verifier: str) -> dict[str, object]:
+        return {"model_dir": args.model_dir} if verifier.startswith("builtin") and args.model_dir else {}
+
+    runs = [(verifier, verifier, model_options(verifier)) for verifier in args.verifiers.split(",")]
+    runs += [
+        (
+            "builtin",
+            f"builtin, {count} closest passages read",
+            {**model_options("builtin"), "passages_read": count},
+        )
+        for count in args.passages_read
+    ]
     rows = []
     resources = Resources()
-    for verifier in args.verifiers.split(","):
-        options = {"model_dir": args.model_dir} if verifier.startswith("builtin") and args.model_dir else {}
+    for verifier, label, options in runs:
         results = run_eval(
             verifier,
-            args.datasets,
-            args.split,
-            "verify",
-            args.data_dir,
-            args.limit,
-            resources=resources,
-            verifier_options=options,
-        )
-        rows.extend([*results, average(results, verifier, args.split)])
-    for count in args.passages_read:
-        options = {"passages_read": count, **({"model_dir": args.model_dir} if args.model_dir else {})}
-        label = f"builtin, {count} closest passages read"
-        results = run_eval(
-            "builtin",
             args.datasets,
             args.split,
             "verify",
