@@ -32,6 +32,9 @@ app = typer.Typer(
 )
 
 StoreOption = Annotated[Path, typer.Option("--store", help="Evidence store folder.", show_default=False)]
+VerifierOptions = Annotated[
+    list[str] | None, typer.Option("--verifier-option", help="key=value passed to the verifier; repeatable.")
+]
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -95,9 +98,7 @@ def check(
         str | None, typer.Option(help="Article date (YYYY-MM-DD); anchors weekdays and the date window.")
     ] = None,
     verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
-    verifier_option: Annotated[
-        list[str] | None, typer.Option(help="key=value passed to the verifier; repeatable.")
-    ] = None,
+    verifier_option: VerifierOptions = None,
     retriever: Annotated[str, typer.Option(help="Retriever back-end.")] = "hybrid",
     top_k: Annotated[int, typer.Option(help="Passages retrieved per claim.", min=1, max=50)] = 6,
     window_days: Annotated[
@@ -152,9 +153,7 @@ def evaluate(
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 13,
     top_k: Annotated[int, typer.Option(help="Passages per claim (end-to-end task).", min=1)] = 6,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per data set.")] = False,
-    verifier_option: Annotated[
-        list[str] | None, typer.Option(help="key=value passed to the verifier; repeatable.")
-    ] = None,
+    verifier_option: VerifierOptions = None,
 ) -> None:
     """Measure a verifier on the shared data sets or on your own pairs file."""
     from typing import get_args
@@ -383,9 +382,7 @@ def batch(
     workers: Annotated[int | None, typer.Option(help="Workers; default one per core.", min=1)] = None,
     address: Annotated[str | None, typer.Option(help="Ray cluster address to join (engine ray).")] = None,
     verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
-    verifier_option: Annotated[
-        list[str] | None, typer.Option(help="key=value passed to the verifier; repeatable.")
-    ] = None,
+    verifier_option: VerifierOptions = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Check many articles; re-running after a crash skips those already in the output."""
@@ -422,9 +419,7 @@ def serve(
     queue_size: Annotated[int, typer.Option(help="Jobs waiting before POST answers 429.", min=1)] = 64,
     job_timeout: Annotated[float, typer.Option(help="Seconds before a check job fails.", min=1)] = 300.0,
     verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
-    verifier_option: Annotated[
-        list[str] | None, typer.Option(help="key=value passed to the verifier; repeatable.")
-    ] = None,
+    verifier_option: VerifierOptions = None,
 ) -> None:
     """Serve the HTTP API and the editors' web page."""
     from veracity.serve import run_server
