@@ -66,7 +66,7 @@ def _serve(store: str, db_path: str, port: int, checker: str, workers: int, queu
     from veracity.serve import create_app
 
     logging.getLogger("veracity.serve").setLevel(logging.ERROR)
-    factory = (lambda _path: InstantChecker()) if checker == "fake" else None
+    factory = (lambda _path, _verifier: InstantChecker()) if checker == "fake" else None
     app = create_app(
         Path(store),
         db_path=Path(db_path),

@@ -7,7 +7,16 @@ from pathlib import Path
 from types import TracebackType
 
 from veracity.resources import Resources
-from veracity.types import Article, CheckedClaim, Claim, ClaimExtractor, Report, Retriever, Verifier
+from veracity.types import (
+    Article,
+    CheckedClaim,
+    Claim,
+    ClaimExtractor,
+    Report,
+    Retriever,
+    Verifier,
+    VerifierUsed,
+)
 
 ProgressCallback = Callable[[int, int], None]
 """Called as `progress(done, total)` while the claims of one article are checked."""
@@ -49,6 +58,9 @@ class Checker:
         self.verifier: Verifier = VERIFIERS.create(
             verifier, resources=self.resources, **dict(verifier_options or {})
         )
+        self.verifier_used = VerifierUsed(
+            verifier, {key: str(value) for key, value in (verifier_options or {}).items()}
+        )
 
     def warm_up(self) -> None:
         """Load every model now (server start, batch actor start) rather than on the first article."""
@@ -65,7 +77,7 @@ class Checker:
             checked.append(self.verifier.verify(claim, passages))
             if progress is not None:
                 progress(done, len(claims))
-        return Report(article=article, claims=checked)
+        return Report(article=article, claims=checked, verifier=self.verifier_used)
 
     def close(self) -> None:
         self.store.close()

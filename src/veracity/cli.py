@@ -418,8 +418,15 @@ def serve(
     ] = None,
     queue_size: Annotated[int, typer.Option(help="Jobs waiting before POST answers 429.", min=1)] = 64,
     job_timeout: Annotated[float, typer.Option(help="Seconds before a check job fails.", min=1)] = 300.0,
-    verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
+    verifier: Annotated[str, typer.Option(help="Verifier for checks that choose none.")] = "align",
     verifier_option: VerifierOptions = None,
+    offer: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Another verifier a check may choose (the page's menu, `verifier` in POST /v1/checks); "
+            "repeatable; runs with its default options."
+        ),
+    ] = None,
 ) -> None:
     """Serve the HTTP API and the editors' web page."""
     from veracity.serve import run_server
@@ -434,6 +441,7 @@ def serve(
         job_timeout_s=job_timeout,
         verifier=verifier,
         verifier_options=parse_options(verifier_option or ()),
+        offered_verifiers=offer or (),
     )
 
 

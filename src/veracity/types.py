@@ -6,7 +6,7 @@ values and on the protocols below, so one back-end can be swapped without touchi
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal, Protocol, runtime_checkable
@@ -182,6 +182,24 @@ class CheckedClaim:
         return data
 
 
+@dataclass(frozen=True)
+class VerifierUsed:
+    """The verifier that judged a report, as the command line names it, so a verdict can be reproduced and
+    reports from different verifiers told apart."""
+
+    name: str
+    options: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self) -> str:
+        """ "builtin" or "builtin (passages_read=2)" for headers."""
+        if not self.options:
+            return self.name
+        return f"{self.name} ({', '.join(f'{k}={v}' for k, v in sorted(self.options.items()))})"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "options": dict(sorted(self.options.items()))}
+
+
 @dataclass
 class Report:
     """The result of checking one article; `to_dict` is the stable JSON schema."""
@@ -189,6 +207,7 @@ class Report:
     article: Article
     claims: list[CheckedClaim]
     version: str = REPORT_SCHEMA_VERSION
+    verifier: VerifierUsed | None = None  # None only for reports built outside a Checker
 
     def summary(self) -> dict[str, Any]:
         counts: dict[str, int] = dict.fromkeys(VERDICTS, 0)
@@ -199,6 +218,7 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         return {
             "version": self.version,
+            "verifier": self.verifier.to_dict() if self.verifier else None,
             "article": self.article.to_dict(),
             "claims": [checked.to_dict() for checked in self.claims],
             "summary": self.summary(),

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from veracity.errors import StoreError
-from veracity.types import Article, CheckedClaim, Claim, Report
+from veracity.types import Article, CheckedClaim, Claim, Report, VerifierUsed
 
 FAIL_MARK = "EXPLODE"
 CRASH_MARK = "KILL-THE-WORKER"
@@ -16,8 +16,9 @@ CRASH_MARK = "KILL-THE-WORKER"
 class FakeChecker:
     """One claim per sentence, each 'not enough evidence'; raises or dies when the text says so."""
 
-    def __init__(self, crash_on_mark: bool) -> None:
+    def __init__(self, crash_on_mark: bool, verifier: str | None = None) -> None:
         self.crash_on_mark = crash_on_mark
+        self.verifier = verifier
         self.warmed = False
 
     def warm_up(self) -> None:
@@ -42,15 +43,17 @@ class FakeChecker:
             claims.append(
                 CheckedClaim(claim=claim, verdict="not_enough_evidence", confidence=0.5, reason="fake")
             )
-        return Report(article=article, claims=claims)
+        verifier = VerifierUsed(self.verifier) if self.verifier else None
+        return Report(article=article, claims=claims, verifier=verifier)
 
 
 @dataclass(frozen=True)
 class FakeCheckerFactory:
     crash_on_mark: bool = False
     setup_error: str | None = None
+    verifier: str | None = None  # the name its reports give, as a real Checker's do
 
     def __call__(self) -> FakeChecker:
         if self.setup_error:
             raise StoreError(self.setup_error)
-        return FakeChecker(self.crash_on_mark)
+        return FakeChecker(self.crash_on_mark, self.verifier)

@@ -12,6 +12,7 @@ from batch_fakes import CRASH_MARK, FAIL_MARK, FakeCheckerFactory
 from veracity.batch import ENGINES, WorkerCrashError, WorkerSetupError, batch_check
 from veracity.batch.journal import OutputJournal
 from veracity.errors import ConfigError, InputError
+from veracity.types import VerifierUsed
 
 ARTICLES = [
     {"id": "a1", "text": "The council met on Monday. It approved a budget.", "title": "Council"},
@@ -111,6 +112,34 @@ def test_a_rerun_of_a_finished_batch_checks_nothing(tmp_path: Path) -> None:
     result, output = run(tmp_path, ARTICLES, workers=1)
     assert output.read_bytes() == before
     assert (result.skipped, result.checked, result.errors) == (4, 0, 0)
+
+
+def test_resuming_with_another_verifier_is_refused_and_the_output_kept(tmp_path: Path) -> None:
+    first = FakeCheckerFactory(verifier="align")
+    run(tmp_path, ARTICLES[:2], workers=1, factory=first, verifier=VerifierUsed("align"))
+    before = (tmp_path / "out.jsonl").read_bytes()
+    other = FakeCheckerFactory(verifier="builtin")
+    with pytest.raises(InputError, match=r"holds reports judged by align; this run judges with builtin:"):
+        run(tmp_path, ARTICLES, workers=1, factory=other, verifier=VerifierUsed("builtin"))
+    optioned = VerifierUsed("align", {"threshold": "0.5"})
+    with pytest.raises(InputError, match=r"this run judges with align \(threshold=0\.5\)"):
+        run(tmp_path, ARTICLES, workers=1, factory=first, verifier=optioned)
+    assert (tmp_path / "out.jsonl").read_bytes() == before
+    result, output = run(tmp_path, ARTICLES, workers=1, factory=first, verifier=VerifierUsed("align"))
+    assert (result.skipped, result.checked) == (2, 2)
+    assert {line["report"]["verifier"]["name"] for line in read_output(output).values()} == {"align"}
+
+
+def test_reports_that_name_no_verifier_do_not_block_a_resume(tmp_path: Path) -> None:
+    run(tmp_path, ARTICLES[:2], workers=1)
+    result, _ = run(
+        tmp_path,
+        ARTICLES,
+        workers=1,
+        factory=FakeCheckerFactory(verifier="builtin"),
+        verifier=VerifierUsed("builtin"),
+    )
+    assert (result.skipped, result.checked) == (2, 2)
 
 
 def test_a_crashed_worker_stops_the_run_and_a_rerun_finishes_it(tmp_path: Path) -> None:

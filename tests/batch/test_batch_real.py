@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from veracity.batch import WorkerSetupError, run_batch
+from veracity.errors import InputError
 from veracity.resources import Resources
 
 pytestmark = pytest.mark.slow
@@ -136,3 +137,14 @@ def test_verifier_options_reach_every_worker(articles: Path, store: Path, tmp_pa
             progress=False,
         )
     assert "passages_read" in str(raised.value) and "\n" not in str(raised.value)
+
+
+def test_a_resume_with_another_verifier_is_refused(articles: Path, store: Path, tmp_path: Path) -> None:
+    output = tmp_path / "out.jsonl"
+    run_batch(articles, output, store, workers=1, progress=False)
+    written = output.read_bytes()
+    judged = [line["report"] for line in reports(output).values() if "report" in line]
+    assert judged and all(report["verifier"] == {"name": "align", "options": {}} for report in judged)
+    with pytest.raises(InputError, match="holds reports judged by align; this run judges with builtin-fast"):
+        run_batch(articles, output, store, workers=1, verifier="builtin-fast", progress=False)
+    assert output.read_bytes() == written

@@ -67,7 +67,8 @@ def test_reindex_skips_unchanged_files(example_store: Path, examples_dir: Path) 
 
 
 def test_report_follows_the_json_schema(example_report: dict[str, Any]) -> None:
-    assert set(example_report) == {"version", "article", "claims", "summary"}
+    assert set(example_report) == {"version", "verifier", "article", "claims", "summary"}
+    assert example_report["verifier"] == {"name": "align", "options": {}}
     assert set(example_report["article"]) >= {"source", "title", "published", "text"}
     text = example_report["article"]["text"]
     assert example_report["claims"], "the example article has check-worthy claims"
@@ -227,7 +228,10 @@ def test_serve_command_answers_checks(example_store: Path, examples_dir: Path) -
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "veracity", "serve", "--store", str(example_store), "--port", str(port)],
+        [
+            *(sys.executable, "-m", "veracity", "serve", "--store", str(example_store)),
+            *("--port", str(port), "--offer", "builtin-fast"),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -253,6 +257,21 @@ def test_serve_command_answers_checks(example_store: Path, examples_dir: Path) -
         assert response.status_code == 200, response.text
         verdicts = {claim["verdict"] for claim in response.json()["report"]["claims"]}
         assert "refuted" in verdicts and "supported" in verdicts
+        assert response.json()["verifier"] == "align"
+        assert httpx.get(f"{base}/v1/verifiers").json() == {
+            "default": "align",
+            "verifiers": ["align", "builtin-fast"],
+        }
+        chosen = httpx.post(
+            f"{base}/v1/checks?wait=true",
+            json={"text": article, "published": EXAMPLE_DATE, "verifier": "builtin-fast"},
+            timeout=120,
+        )
+        assert chosen.status_code == 200, chosen.text
+        assert chosen.json()["verifier"] == "builtin-fast"
+        report = chosen.json()["report"]
+        assert report["verifier"] == {"name": "builtin-fast", "options": {}}
+        assert all(len(claim["evidence"]) <= 1 for claim in report["claims"])
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -267,6 +286,7 @@ def test_builtin_fast_reads_each_claims_closest_passage(example_store: Path, exa
     common = ("check", article, "--store", example_store, "--published", EXAMPLE_DATE)
     result = run_cli(*common, "--verifier", "builtin-fast")
     assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["verifier"] == {"name": "builtin-fast", "options": {}}
     claims = json.loads(result.stdout)["claims"]
     assert claims
     for claim in claims:
@@ -274,6 +294,7 @@ def test_builtin_fast_reads_each_claims_closest_passage(example_store: Path, exa
     assert any(" of 6 passages" in claim["reason"] for claim in claims)  # check retrieves 6 a claim
     optioned = run_cli(*common, "--verifier", "builtin", "--verifier-option", "passages_read=1")
     assert optioned.returncode == 0, optioned.stderr
+    assert json.loads(optioned.stdout)["verifier"] == {"name": "builtin", "options": {"passages_read": "1"}}
     assert [c["verdict"] for c in json.loads(optioned.stdout)["claims"]] == [c["verdict"] for c in claims]
     assert_clean_error(
         run_cli(*common, "--verifier", "builtin", "--verifier-option", "passages_read=0"), "passages_read"
@@ -306,12 +327,19 @@ def test_serve_builds_checkers_with_the_verifier_asked_for(example_store: Path) 
     from veracity.serve.app import _real_checker_factory
 
     build = _real_checker_factory(Resources(), "builtin", {"passages_read": "2"})
-    with build(example_store) as checker:
+    with build(example_store, "builtin") as checker:
         assert checker.verifier.name == "builtin"
         assert checker.verifier.pair_judge.passages_read == 2
+    with build(example_store, "builtin-fast") as offered:
+        assert offered.verifier.name == "builtin-fast"
+        assert offered.verifier.pair_judge.passages_read == 1, "the options belong to the default"
     assert_clean_error(
         run_cli(
             "serve", "--store", example_store, "--verifier", "builtin", "--verifier-option", "passages_read=x"
         ),
         "passages_read",
+    )
+    assert_clean_error(
+        run_cli("serve", "--store", example_store, "--offer", "builtin-fast", "--offer", "nli-large"),
+        "unknown verifier 'nli-large'",
     )

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Any
 
-from veracity.types import Article, CheckedClaim, Claim, Evidence, Passage, Report, Slot
+from veracity.types import Article, CheckedClaim, Claim, Evidence, Passage, Report, Slot, VerifierUsed
 
 HOSTILE = "<script>alert(1)</script>"
 ARTICLE_TEXT = (
@@ -93,4 +93,5 @@ def sample_report() -> Report:
         title=f"Talks {HOSTILE}",
         published=date(2024, 8, 14),
     )
-    return Report(article=article, claims=claims)
+    verifier = VerifierUsed("builtin", {"passages_read": "2", "model_dir": f"models/{HOSTILE}"})
+    return Report(article=article, claims=claims, verifier=verifier)

@@ -43,6 +43,27 @@ def test_json_round_trips_the_schema(report):
     assert data["article"]["published"] == "2024-08-14"
 
 
+def test_every_format_names_the_verifier_and_its_options(report):
+    data = json.loads(render(report, "json"))
+    assert data["verifier"] == {
+        "name": "builtin",
+        "options": {"model_dir": f"models/{HOSTILE}", "passages_read": "2"},
+    }
+    assert (
+        "- Verifier: builtin (model\\_dir=models/&lt;script&gt;alert(1)&lt;/script&gt;, passages\\_read=2)"
+        in render(report, "markdown")
+    )
+    meta = "Verifier builtin (model_dir=models/&lt;script&gt;alert(1)&lt;/script&gt;, passages_read=2)"
+    assert meta in render(report, "html")
+
+
+def test_a_report_built_outside_a_checker_names_no_verifier():
+    report = Report(article=Article(text="x"), claims=[])
+    assert report.to_dict()["verifier"] is None
+    assert "Verifier" not in render(report, "markdown")
+    assert "Verifier" not in render(report, "html")
+
+
 def test_json_keeps_non_ascii_text():
     report = Report(article=Article(text="Café in Doha — “talks”"), claims=[])
     assert "Café in Doha — “talks”" in render(report, "json")

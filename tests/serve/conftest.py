@@ -21,6 +21,24 @@ from veracity.serve import create_app
 from veracity.types import Article, CheckedClaim, Claim, Report
 
 _SENTENCE = re.compile(r"[^.!?\n]+[.!?]?")
+ARTICLE = "Alice said the bridge opened in 2019. The river is false news. The cost is unclear."
+
+
+def wait_finished(client: TestClient, job_id: str) -> dict[str, Any]:
+    """Poll like a client would; the bound only stops a broken server from hanging the suite."""
+    for _ in range(500):
+        job = client.get(f"/v1/checks/{job_id}").json()
+        if job["status"] in ("succeeded", "failed"):
+            return job
+        time.sleep(0.01)
+    raise AssertionError(f"job {job_id} never finished: {job}")
+
+
+def submit(client: TestClient, text: str = ARTICLE, **extra: Any) -> dict[str, Any]:
+    response = client.post("/v1/checks", json={"text": text, **extra})
+    assert response.status_code == 202, response.text
+    result: dict[str, Any] = response.json()
+    return result
 
 
 class FakeChecker:
@@ -86,7 +104,7 @@ def make_client(store_dir: Path) -> Iterator[Callable[..., TestClient]]:
 
     def build(checker: FakeChecker | None = None, **options: object) -> TestClient:
         fake = checker or FakeChecker()
-        app = create_app(store_dir, checker_factory=lambda _path: fake, **options)  # type: ignore[arg-type]
+        app = create_app(store_dir, checker_factory=lambda _path, _verifier: fake, **options)  # type: ignore[arg-type]
         client = TestClient(app)
         client.__enter__()
         clients.append(client)

@@ -12,30 +12,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import FakeChecker
+from conftest import ARTICLE, FakeChecker, submit, wait_finished
 from veracity.errors import InputError, StoreError
 from veracity.serve import create_app
 from veracity.serve.db import JobDatabase, default_db_path
 from veracity.types import Article
 
-ARTICLE = "Alice said the bridge opened in 2019. The river is false news. The cost is unclear."
 Client = Callable[..., TestClient]
-
-
-def wait_finished(client: TestClient, job_id: str) -> dict[str, Any]:
-    """Poll like a client would; the bound only stops a broken server from hanging the suite."""
-    for _ in range(500):
-        job = client.get(f"/v1/checks/{job_id}").json()
-        if job["status"] in ("succeeded", "failed"):
-            return job
-        time.sleep(0.01)
-    raise AssertionError(f"job {job_id} never finished: {job}")
-
-
-def submit(client: TestClient, text: str = ARTICLE, **extra: Any) -> dict[str, Any]:
-    response = client.post("/v1/checks", json={"text": text, **extra})
-    assert response.status_code == 202, response.text
-    return response.json()
 
 
 def test_check_lifecycle(make_client: Client) -> None:
@@ -368,7 +351,7 @@ def test_json_export_is_valid_utf8_json(make_client: Client) -> None:
 
 
 def test_a_checker_that_cannot_be_built_stops_the_start(store_dir: Path) -> None:
-    def broken(_path: Path) -> FakeChecker:
+    def broken(_path: Path, _verifier: str) -> FakeChecker:
         raise StoreError(f"no evidence store at {_path}")
 
     app = create_app(store_dir, checker_factory=broken)

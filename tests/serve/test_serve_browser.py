@@ -44,7 +44,7 @@ def override_and_reload(page: Any, claim_id: str, verdict: str) -> None:
 
 def test_page_highlights_overrides_and_escapes(browser_page: Any, store_dir: Path) -> None:
     page = browser_page
-    app = create_app(store_dir, checker_factory=lambda _path: FakeChecker())
+    app = create_app(store_dir, checker_factory=lambda _path, _verifier: FakeChecker())
     with live_server(app) as base_url:
         job_id = paste_and_wait(page, base_url, HOSTILE)
 
@@ -79,6 +79,34 @@ def test_page_highlights_overrides_and_escapes(browser_page: Any, store_dir: Pat
         assert "Browser test article" in row.inner_text()
         assert "1 edited" in row.inner_text()
         assert page.evaluate("window.pwned") is None
+        page.goto(base_url + "/#/new")
+        assert page.locator("#verifier-field").is_hidden(), "one verifier: nothing to choose"
+
+
+def test_page_offers_the_verifiers_the_server_offers(browser_page: Any, store_dir: Path) -> None:
+    built: list[str] = []
+
+    def factory(_path: Path, verifier: str) -> FakeChecker:
+        built.append(verifier)
+        return FakeChecker()
+
+    app = create_app(
+        store_dir, checker_factory=factory, verifier="builtin", offered_verifiers=["builtin-fast"]
+    )
+    page = browser_page
+    with live_server(app) as base_url:
+        page.goto(base_url + "/#/new")
+        page.wait_for_selector("#verifier-field:not([hidden])")
+        labels = page.locator("#f-verifier option").all_inner_texts()
+        assert labels == ["builtin (default)", "builtin-fast"]
+        page.select_option("#f-verifier", "builtin-fast")
+        page.fill("#f-text", "The bridge opened in 2019.")
+        page.click("#submit-check")
+        page.wait_for_url("**/#/checks/*")
+        page.wait_for_selector("#report:not([hidden])")
+        assert "verifier builtin-fast" in page.inner_text("#check-meta")
+        assert page.input_value("#f-verifier") == "builtin", "the form resets to the default"
+    assert built == ["builtin", "builtin-fast"]
 
 
 @pytest.mark.slow

@@ -23,7 +23,7 @@ def test_documents_are_added_and_counted(examples_dir: Path, tmp_path: Path) -> 
     with Store.open(store_path, create=True) as store:
         store.index_paths([examples_dir / "evidence"], resources.embedder, progress=False)
         before = store.stats()
-    app = create_app(store_path, resources=resources, checker_factory=lambda _path: FakeChecker())
+    app = create_app(store_path, resources=resources, checker_factory=lambda _path, _verifier: FakeChecker())
     with TestClient(app) as client:
         assert client.get("/v1/store").json()["documents"] == before["documents"]
 

@@ -12,10 +12,11 @@ import os
 import sys
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from veracity.batch.inputs import ArticleId
 from veracity.errors import InputError
+from veracity.types import VerifierUsed
 
 
 class OutputJournal:
@@ -24,6 +25,7 @@ class OutputJournal:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.done: set[ArticleId] = set()
+        self.verifiers: set[str] = set()  # labels of the verifiers that judged the reports already written
         self.repaired_bytes = 0  # bytes of a torn last line that were cut away on opening
         if path.is_dir():
             raise InputError(f"{path} is a folder; --output must name a file")
@@ -69,17 +71,17 @@ class OutputJournal:
                 return
             offset += len(raw)
             if raw.strip():
-                article_id = _done_id(raw)
-                if article_id is None:
+                record = _output_record(raw)
+                if record is None:
                     raise InputError(
                         f"{self.path}:{number} is not a batch output line; refusing to append to this file"
                     )
-                self.done.add(article_id)
+                self._note(record)
 
     def _repair_tail(self, offset: int, tail: bytes) -> None:
-        article_id = _done_id(tail)
-        if article_id is not None:  # the line is whole and only its newline was lost: keep it
-            self.done.add(article_id)
+        record = _output_record(tail)
+        if record is not None:  # the line is whole and only its newline was lost: keep it
+            self._note(record)
             self.append("")
             return
         self._handle.truncate(offset)
@@ -87,8 +89,18 @@ class OutputJournal:
         os.fsync(self._handle.fileno())
         self.repaired_bytes = len(tail)
 
+    def _note(self, record: dict[str, Any]) -> None:
+        self.done.add(record["id"])
+        report = record.get("report")
+        verifier = report.get("verifier") if isinstance(report, dict) else None
+        if isinstance(verifier, dict) and isinstance(verifier.get("name"), str):
+            options = verifier.get("options")
+            used = VerifierUsed(verifier["name"], options if isinstance(options, dict) else {})
+            self.verifiers.add(used.label())
 
-def _done_id(raw: bytes) -> ArticleId | None:
+
+def _output_record(raw: bytes) -> dict[str, Any] | None:
+    """The parsed line when it is one of ours (an "ok" or "error" record with an article id), else None."""
     try:
         record = json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -96,7 +108,9 @@ def _done_id(raw: bytes) -> ArticleId | None:
     if not isinstance(record, dict) or record.get("status") not in ("ok", "error"):
         return None
     article_id = record.get("id")
-    return article_id if isinstance(article_id, str | int) and not isinstance(article_id, bool) else None
+    if not isinstance(article_id, str | int) or isinstance(article_id, bool):
+        return None
+    return record
 
 
 def _lock(handle: BinaryIO, path: Path) -> None:

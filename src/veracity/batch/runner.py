@@ -15,6 +15,7 @@ from veracity.batch.inputs import pending_lines, scan_input
 from veracity.batch.jobs import CheckerFactory, CheckerSpec, Outcome
 from veracity.batch.journal import OutputJournal
 from veracity.errors import InputError
+from veracity.types import VerifierUsed
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,14 @@ def run_batch(
         verifier_options=tuple(sorted((verifier_options or {}).items())),
     )
     return batch_check(
-        input_path, output_path, spec, engine=engine, workers=workers, address=address, progress=progress
+        input_path,
+        output_path,
+        spec,
+        engine=engine,
+        workers=workers,
+        address=address,
+        progress=progress,
+        verifier=VerifierUsed(verifier, dict(spec.verifier_options)),
     )
 
 
@@ -73,8 +81,13 @@ def batch_check(
     workers: int | None = None,
     address: str | None = None,
     progress: bool = True,
+    verifier: VerifierUsed | None = None,
 ) -> BatchResult:
-    """`run_batch` with any picklable checker factory: custom pipelines, or fakes in tests."""
+    """`run_batch` with any picklable checker factory: custom pipelines, or fakes in tests.
+
+    `verifier`, when given, is the one the factory's checkers judge with: resuming an output whose reports
+    another verifier judged is refused, since one file of mixed verdicts would compare nothing.
+    """
     input_path, output_path = Path(input_path), Path(output_path)
     if output_path.exists() and input_path.exists() and output_path.samefile(input_path):
         raise InputError("--output must not be the input file")
@@ -88,6 +101,7 @@ def batch_check(
     scan = scan_input(input_path)
     started = time.perf_counter()
     with OutputJournal(output_path) as journal:
+        _require_same_verifier(journal, verifier)
         done = journal.done & set(scan.ids)
         counts = {True: 0, False: 0}
         bar = tqdm(
@@ -120,4 +134,16 @@ def batch_check(
             errors=counts[False],
             elapsed_s=time.perf_counter() - started,
             repaired_bytes=journal.repaired_bytes,
+        )
+
+
+def _require_same_verifier(journal: OutputJournal, verifier: VerifierUsed | None) -> None:
+    if verifier is None:
+        return
+    others = sorted(journal.verifiers - {verifier.label()})
+    if others:
+        raise InputError(
+            f"{journal.path} holds reports judged by {', '.join(others)}; this run judges with "
+            f"{verifier.label()}: resume with the same --verifier and --verifier-option, or choose another "
+            "--output"
         )

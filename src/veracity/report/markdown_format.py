@@ -28,6 +28,8 @@ class MarkdownRenderer:
         lines.append(f"- Source: {inline(article.source)}")
         if article.published:
             lines.append(f"- Published: {article.published.isoformat()}")
+        if report.verifier:
+            lines.append(f"- Verifier: {inline(report.verifier.label())}")
         lines.append(f"- Summary: {summary_line(report)}")
         lines.append("")
         if report.claims:

@@ -10,7 +10,7 @@ import logging
 import secrets
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePath
 from typing import Annotated, Any
@@ -41,7 +41,8 @@ log = logging.getLogger("veracity.serve")
 STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 5_000_000
 WAIT_MAX_CHARS = 20_000  # `?wait=true` answers with the report only for articles up to this size
-CheckerFactory = Callable[[Path], CheckerLike]
+CheckerFactory = Callable[[Path, str], CheckerLike]
+"""`factory(store_path, verifier_name)`: a Checker over the store that judges with that verifier."""
 
 
 _bearer = HTTPBearer(auto_error=False, description="The token given to `veracity serve --token`.")
@@ -76,12 +77,56 @@ Queue = Annotated[JobQueue, Depends(_state_queue)]
 def _real_checker_factory(
     resources: Any, verifier: str, verifier_options: Mapping[str, object] | None
 ) -> CheckerFactory:
+    """Checkers over one shared `Resources`; the options belong to the default verifier, the others a
+    client may choose run with their own defaults."""
     from veracity.checker import Checker
 
-    def build(store_path: Path) -> CheckerLike:
-        return Checker(store_path, resources=resources, verifier=verifier, verifier_options=verifier_options)
+    def build(store_path: Path, name: str) -> CheckerLike:
+        options = verifier_options if name == verifier else None
+        return Checker(store_path, resources=resources, verifier=name, verifier_options=options)
 
     return build
+
+
+class _Service:
+    """The job database and the queue of one app.
+
+    The app's lifespan starts it; `run_server` starts it earlier, before uvicorn, so that a verifier that
+    cannot be built ends `veracity serve` with its one-line message instead of uvicorn's traceback.
+    """
+
+    def __init__(
+        self, app: FastAPI, database_path: Path, make_queue: Callable[[JobDatabase], JobQueue]
+    ) -> None:
+        self._app = app
+        self._database_path = database_path
+        self._make_queue = make_queue
+        self._lock = threading.Lock()
+        self._running: tuple[JobDatabase, JobQueue] | None = None
+
+    def start(self) -> None:
+        with self._lock:
+            if self._running is not None:
+                return
+            db = JobDatabase(self._database_path)
+            queue = self._make_queue(db)
+            try:
+                queue.start()
+            except BaseException:
+                db.close()
+                raise
+            self._running = (db, queue)
+            self._app.state.db = db
+            self._app.state.queue = queue
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._running is None:
+                return
+            db, queue = self._running
+            self._running = None
+            queue.stop()
+            db.close()
 
 
 def create_app(
@@ -100,15 +145,19 @@ def create_app(
     warm_up: bool = True,
     verifier: str = "align",
     verifier_options: Mapping[str, object] | None = None,
+    offered_verifiers: Sequence[str] = (),
 ) -> FastAPI:
     """Build the service for one store.
 
-    `checker_factory(store_path)` is called once per worker thread, inside that thread; by default each
-    builds a real `Checker` over one shared `Resources`, so models load once per process. Jobs, reports and
-    overrides live in `db_path` (default `<store>.serve.sqlite` beside the store folder). `url_fetcher=None`
-    uses a default fetcher that refuses private, loopback and link-local addresses.
+    `checker_factory(store_path, verifier)` is called inside each worker thread, for the default
+    `verifier` at start and for each of `offered_verifiers` (which clients may choose per check) on first
+    use; by default each builds a real `Checker` over one shared `Resources`, so models load once per
+    process. Jobs, reports and overrides live in `db_path` (default `<store>.serve.sqlite` beside the store
+    folder). `url_fetcher=None` uses a default fetcher that refuses private, loopback and link-local
+    addresses.
     """
     store_path = Path(store_path)
+    choices = _verifier_choices(verifier, offered_verifiers)
     if resources is None:
         from veracity.resources import Resources
 
@@ -118,29 +167,25 @@ def create_app(
     database_path = db_path or default_db_path(store_path)
     store_lock = threading.Lock()
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        db = JobDatabase(database_path)
-        queue = JobQueue(
+    def make_queue(db: JobDatabase) -> JobQueue:
+        return JobQueue(
             db,
-            lambda: factory(store_path),
+            lambda name: factory(store_path, name),
+            default_verifier=verifier,
             workers=workers,
             capacity=queue_size,
             timeout_s=job_timeout_s,
             warm_up=warm_up,
         )
-        try:
-            await asyncio.to_thread(queue.start)
-        except BaseException:
-            db.close()
-            raise
-        app.state.db = db
-        app.state.queue = queue
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service: _Service = app.state.service
+        await asyncio.to_thread(service.start)
         try:
             yield
         finally:
-            await asyncio.to_thread(queue.stop)
-            db.close()
+            await asyncio.to_thread(service.stop)
 
     app = FastAPIOffline(
         title="veracity",
@@ -154,6 +199,7 @@ def create_app(
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     app.state.token = token
+    app.state.service = _Service(app, database_path, make_queue)
     write = [Depends(_require_token)]
 
     @app.exception_handler(RequestValidationError)
@@ -187,6 +233,11 @@ def create_app(
             },
         )
 
+    @app.get("/v1/verifiers", tags=["checks"], summary="The verifiers a check may choose")
+    def list_verifiers() -> dict[str, Any]:
+        """`default` judges a check that names no verifier; `verifiers` lists those a check may name."""
+        return {"default": verifier, "verifiers": list(choices)}
+
     @app.post(
         "/v1/checks",
         status_code=202,
@@ -205,8 +256,13 @@ def create_app(
             Query(description=f"Wait for the report when the article is under {WAIT_MAX_CHARS} characters."),
         ] = False,
     ) -> JSONResponse:
+        if body.verifier is not None and body.verifier not in choices:
+            offered = ", ".join(choices)
+            raise InputError(
+                f"verifier: {body.verifier!r} is not offered by this server (choose one of: {offered})"
+            )
         article, kind = await _article_from_request(body, fetcher)
-        job = await asyncio.to_thread(queue.submit, article, kind)
+        job = await asyncio.to_thread(queue.submit, article, kind, body.verifier)
         location = str(request.url_for("get_check", job_id=job.id).path)
         if wait and len(article.text) <= WAIT_MAX_CHARS:
             loop = asyncio.get_running_loop()
@@ -373,6 +429,7 @@ def run_server(
     job_timeout_s: float = 300.0,
     verifier: str = "align",
     verifier_options: Mapping[str, object] | None = None,
+    offered_verifiers: Sequence[str] = (),
 ) -> None:
     """Serve until interrupted. `workers` is the number of check threads in this one process (the queue,
     the models and the job database belong to the process, so uvicorn runs a single process)."""
@@ -384,22 +441,36 @@ def run_server(
     if workers < 1:
         raise ConfigError("--workers must be at least 1")
     from veracity.resources import Resources
-    from veracity.verify import VERIFIERS
 
-    resources = Resources()
-    # built once here so that a bad name or option ends the command in one line, not in a worker's traceback
-    VERIFIERS.create(verifier, resources=resources, **dict(verifier_options or {}))
     app = create_app(
         store_path,
         token=token,
         workers=workers,
         queue_size=queue_size,
         job_timeout_s=job_timeout_s,
-        resources=resources,
+        resources=Resources(),
         verifier=verifier,
         verifier_options=verifier_options,
+        offered_verifiers=offered_verifiers,
     )
-    uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    service: _Service = app.state.service
+    service.start()
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False, server_header=False)
+    finally:
+        service.stop()
+
+
+def _verifier_choices(default: str, offered: Sequence[str]) -> tuple[str, ...]:
+    """The default first, then the offered ones in the order given; every name must be registered."""
+    from veracity.verify import VERIFIERS
+
+    choices = tuple(dict.fromkeys([default, *offered]))
+    unknown = [name for name in choices if name not in VERIFIERS]
+    if unknown:
+        known = ", ".join(VERIFIERS.names())
+        raise ConfigError(f"unknown verifier {', '.join(map(repr, unknown))} (known: {known})")
+    return choices
 
 
 async def _article_from_request(body: CheckRequest, fetcher: UrlFetcher) -> tuple[Article, str]:

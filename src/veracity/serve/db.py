@@ -22,7 +22,7 @@ from veracity.types import Article, VerdictLabel
 
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 FINISHED: tuple[JobStatus, ...] = ("succeeded", "failed")
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     progress_total INTEGER,
     error TEXT,
     summary TEXT,
-    report TEXT
+    report TEXT,
+    verifier TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, seq);
 CREATE TABLE IF NOT EXISTS overrides (
@@ -60,8 +61,12 @@ CREATE TABLE IF NOT EXISTS overrides (
 
 _LIST_COLUMNS = (
     "id, status, created_at, started_at, finished_at, attempts, input_kind, source, title, published,"
-    " progress_done, progress_total, error, summary"
+    " progress_done, progress_total, error, summary, verifier"
 )
+_MIGRATIONS = {
+    # version 1 -> 2: the verifier a client chose for each check (NULL: the server's default)
+    1: "ALTER TABLE jobs ADD COLUMN verifier TEXT",
+}
 
 
 def utc_now() -> str:
@@ -107,6 +112,7 @@ class Job:
     progress_total: int | None
     error: str | None
     summary: dict[str, int] | None
+    verifier: str | None = None  # None: queued before version 2 recorded it; the default judges it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -117,6 +123,7 @@ class Job:
             "finished_at": self.finished_at,
             "attempts": self.attempts,
             "input": self.input_kind,
+            "verifier": self.verifier,
             "title": self.article.title,
             "source": self.article.source,
             "published": self.article.published.isoformat() if self.article.published else None,
@@ -157,11 +164,24 @@ class JobDatabase:
             row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             if row is None:
                 self._conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            elif int(row["value"]) != SCHEMA_VERSION:
+                return
+            version = int(row["value"])
+            if version not in (*_MIGRATIONS, SCHEMA_VERSION):
                 raise StoreError(
-                    f"job database {self.path} has schema version {row['value']}, this veracity reads "
+                    f"job database {self.path} has schema version {version}, this veracity reads "
                     f"{SCHEMA_VERSION}: move it aside to start afresh"
                 )
+            self._migrate(version)
+
+    def _migrate(self, version: int) -> None:
+        """Bring an older database up to date in one transaction: all steps land, or none."""
+        if version == SCHEMA_VERSION:
+            return
+        with self._transaction() as conn:
+            while version < SCHEMA_VERSION:
+                conn.execute(_MIGRATIONS[version])
+                version += 1
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
@@ -178,16 +198,17 @@ class JobDatabase:
         with self._lock:
             self._conn.close()
 
-    def create_job(self, article: Article, input_kind: str) -> Job:
+    def create_job(self, article: Article, input_kind: str, verifier: str | None = None) -> Job:
         job_id = uuid.uuid4().hex
         with self._transaction() as conn:
             conn.execute(
-                "INSERT INTO jobs (id, status, created_at, input_kind, source, title, published,"
-                " article_text) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO jobs (id, status, created_at, input_kind, verifier, source, title, published,"
+                " article_text) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job_id,
                     utc_now(),
                     input_kind,
+                    verifier,
                     article.source,
                     article.title,
                     article.published.isoformat() if article.published else None,
@@ -368,4 +389,5 @@ def _job_from_row(row: sqlite3.Row) -> Job:
         progress_total=None if row["progress_total"] is None else int(row["progress_total"]),
         error=row["error"],
         summary=json.loads(row["summary"]) if row["summary"] else None,
+        verifier=row["verifier"],
     )

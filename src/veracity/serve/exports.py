@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from veracity.serve.db import Job, Override
-from veracity.types import VERDICTS
+from veracity.types import VERDICTS, VerifierUsed
 
 VERDICT_NAMES = {
     "supported": "Supported",
@@ -92,6 +92,9 @@ def to_markdown(job: Job, report: Mapping[str, Any], overrides: Mapping[str, Ove
     summary = merged["summary_final"]
     lines = [f"# Fact check: {_md(article.get('title') or 'untitled article')}", ""]
     meta = [f"checked {(job.finished_at or job.created_at)[:10]}"]
+    verifier = merged.get("verifier")
+    if verifier:
+        meta.append(f"verifier {_md(VerifierUsed(verifier['name'], verifier['options']).label())}")
     if article.get("published"):
         meta.insert(0, f"published {article['published']}")
     if article.get("source") and article["source"] != "-":

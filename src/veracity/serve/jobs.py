@@ -1,9 +1,10 @@
-"""A bounded in-process job queue: N worker threads, each with its own Checker over shared models.
+"""A bounded in-process job queue: N worker threads, each with its own Checkers over shared models.
 
-Why one Checker per worker thread: a Checker holds an open store (SQLite handles are tied to the thread
+Why Checkers per worker thread: a Checker holds an open store (SQLite handles are tied to the thread
 that opened them) and per-call state in its stages, while the heavy parts (spaCy pipeline, embedder) live
 in one `Resources` that every worker's Checker shares, so models still load once per process. Workers are
-built one after another under a lock, which keeps lazy model loading single-threaded.
+built one after another under a lock, which keeps lazy model loading single-threaded. A worker builds the
+Checker of the default verifier at start, and that of another verifier a client chose on its first job.
 
 Timeouts are cooperative: a job past its deadline is marked failed at once by a watchdog, and the worker
 stops at its next progress report (between claims) and discards what it had.
@@ -39,6 +40,10 @@ class QueueFullError(Exception):
     """The bounded queue has no room; the client should retry later (HTTP 429)."""
 
 
+CheckerFactory = Callable[[str], CheckerLike]
+"""Builds a Checker that judges with the named verifier; called inside the worker thread that uses it."""
+
+
 class _Aborted(Exception):
     """Raised inside a running check when its job was deleted or timed out."""
 
@@ -58,8 +63,9 @@ class JobQueue:
     def __init__(
         self,
         db: JobDatabase,
-        checker_factory: Callable[[], CheckerLike],
+        checker_factory: CheckerFactory,
         *,
+        default_verifier: str,
         workers: int,
         capacity: int,
         timeout_s: float,
@@ -76,6 +82,7 @@ class JobQueue:
         self.timeout_s = timeout_s
         self.max_attempts = max_attempts
         self._checker_factory = checker_factory
+        self.default_verifier = default_verifier
         self._warm_up = warm_up
         self._pending: deque[str] = deque()
         self._running: dict[str, _Running] = {}
@@ -127,13 +134,14 @@ class JobQueue:
         for thread in self._threads:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
-    def submit(self, article: Article, input_kind: str) -> Job:
+    def submit(self, article: Article, input_kind: str, verifier: str | None = None) -> Job:
+        """Queue a check; `verifier` None judges with the default (the caller checks that it is offered)."""
         with self._cond:
             if len(self._pending) >= self.capacity:
                 raise QueueFullError(
                     f"the check queue is full ({self.capacity} waiting); retry in a few seconds"
                 )
-            job = self.db.create_job(article, input_kind)
+            job = self.db.create_job(article, input_kind, verifier or self.default_verifier)
             self._pending.append(job.id)
             self._completion[job.id] = []
             self._cond.notify()
@@ -189,18 +197,18 @@ class JobQueue:
                 return None
             return self._pending.popleft(), self._generation
 
-    def _build_checker(self) -> CheckerLike:
+    def _build_checker(self, verifier: str) -> CheckerLike:
         with self._build_lock:
-            checker = self._checker_factory()
+            checker = self._checker_factory(verifier)
             warm_up = getattr(checker, "warm_up", None)
             if self._warm_up and callable(warm_up):
                 warm_up()
             return checker
 
     def _work(self) -> None:
+        checkers = _WorkerCheckers(self._build_checker)
         try:
-            checker = self._build_checker()
-            generation = self._generation
+            checkers.get(self.default_verifier, self._generation)
         except BaseException as exc:
             self._startup_errors.append(exc)
             self._ready.wait()
@@ -208,31 +216,20 @@ class JobQueue:
         self._ready.wait()
         try:
             while (taken := self._take()) is not None:
-                job_id, current = taken
-                if current != generation:
-                    checker = self._rebuilt(checker)
-                    generation = current
-                self._run(checker, job_id)
+                job_id, generation = taken
+                self._run(checkers, generation, job_id)
         finally:
-            checker.close()
+            checkers.close()
 
-    def _rebuilt(self, checker: CheckerLike) -> CheckerLike:
-        """A Checker over the changed store; if it cannot be built, the old one serves on (and says so)."""
-        try:
-            fresh = self._build_checker()
-        except Exception:
-            log.exception("could not rebuild a checker after the store changed; keeping the previous one")
-            return checker
-        checker.close()
-        return fresh
-
-    def _run(self, checker: CheckerLike, job_id: str) -> None:
+    def _run(self, checkers: _WorkerCheckers, generation: int, job_id: str) -> None:
         running: _Running | None = None
         try:
             attempt = self.db.mark_running(job_id)
             job = self.db.get_job(job_id) if attempt is not None else None
             if attempt is None or job is None:
                 return
+            # built before the clock starts: loading a verifier's models is not the check's time
+            checker = checkers.get(job.verifier or self.default_verifier, generation)
             running = _Running(job_id, attempt, time.monotonic() + self.timeout_s)
             with self._cond:
                 self._running[job_id] = running
@@ -289,3 +286,42 @@ class JobQueue:
                         self.db.fail(running.job_id, running.attempt, running.aborted)
                 with self._cond:
                     self._signal_done(running.job_id)
+
+
+class _WorkerCheckers:
+    """One worker thread's Checkers, one per verifier it has been asked for, each built on first use.
+
+    After the store changes (a new generation) a Checker is rebuilt before its next job; if that fails, the
+    previous one serves on and the failure is logged, since a stale store beats no answer.
+    """
+
+    def __init__(self, build: CheckerFactory) -> None:
+        self._build = build
+        self._checkers: dict[str, tuple[CheckerLike, int]] = {}
+
+    def get(self, verifier: str, generation: int) -> CheckerLike:
+        held = self._checkers.get(verifier)
+        if held is None:
+            checker = self._build(verifier)
+        elif held[1] == generation:
+            return held[0]
+        else:
+            checker = self._rebuilt(verifier, held[0])
+        self._checkers[verifier] = (checker, generation)
+        return checker
+
+    def _rebuilt(self, verifier: str, previous: CheckerLike) -> CheckerLike:
+        try:
+            fresh = self._build(verifier)
+        except Exception:
+            log.exception(
+                "could not rebuild the %s checker after the store changed; keeping the previous one", verifier
+            )
+            return previous
+        previous.close()
+        return fresh
+
+    def close(self) -> None:
+        for checker, _ in self._checkers.values():
+            checker.close()
+        self._checkers.clear()

@@ -26,6 +26,11 @@ class CheckRequest(BaseModel):
     published: date | None = Field(
         default=None, description="The article's date (YYYY-MM-DD); anchors weekdays and relative dates."
     )
+    verifier: str | None = Field(
+        default=None,
+        max_length=100,
+        description="One of the verifiers this server offers (GET /v1/verifiers); its default when absent.",
+    )
 
     @model_validator(mode="after")
     def one_input(self) -> Self:

@@ -128,6 +128,7 @@
     }
     if (title) body.title = title;
     if (published) body.published = published;
+    if (!$("verifier-field").hidden) body.verifier = $("f-verifier").value;
     if (file) Object.assign(body, await readFile(file));
     else if (url) body.url = url;
     else body.text = text;
@@ -186,6 +187,7 @@
     if (job.source && job.source !== "-") meta.push(job.source);
     if (job.published) meta.push(`published ${job.published}`);
     meta.push(`submitted ${formatTime(job.created_at)}`);
+    if (job.verifier) meta.push(`verifier ${job.verifier}`);
     $("check-meta").textContent = meta.join(" · ");
     $("check-eyebrow").textContent = job.status === "succeeded" ? "Fact check" : "Fact check · " + job.status;
 
@@ -525,7 +527,20 @@
     } catch (err) {
       state.authRequired = false;
     }
+    await loadVerifiers();
     route();
+  }
+
+  async function loadVerifiers() {
+    try {
+      const offered = await api("GET", "/v1/verifiers");
+      const options = offered.verifiers.map((name) =>
+        el("option", { value: name }, name === offered.default ? `${name} (default)` : name));
+      $("f-verifier").replaceChildren(...options);
+      $("verifier-field").hidden = offered.verifiers.length < 2;
+    } catch (err) {
+      $("verifier-field").hidden = true;
+    }
   }
 
   document.addEventListener("DOMContentLoaded", start);
