@@ -106,6 +106,10 @@ def test_page_offers_the_verifiers_the_server_offers(browser_page: Any, store_di
         page.wait_for_selector("#report:not([hidden])")
         assert "verifier builtin-fast" in page.inner_text("#check-meta")
         assert page.input_value("#f-verifier") == "builtin", "the form resets to the default"
+        page.goto(base_url + "/#/checks")
+        row = page.locator("#checks-body tr").first
+        row.wait_for()
+        assert "text input · builtin-fast" in row.inner_text()
     assert built == ["builtin", "builtin-fast"]
 
 

@@ -476,7 +476,7 @@
     return el("tr", {},
       el("td", { class: "title-cell" },
         el("a", { href: `#/checks/${job.id}` }, title),
-        el("span", { class: "sub" }, job.source && job.source !== "-" ? job.source : `${job.input} input`)),
+        el("span", { class: "sub" }, [job.source && job.source !== "-" ? job.source : `${job.input} input`, job.verifier].filter(Boolean).join(" · "))),
       el("td", {}, el("span", { class: `status ${job.status}` }, status)),
       el("td", {}, el("span", { class: "mini" }, summary ? [el("span", { class: "chip" }, `${summary.claims} claims`), ...chips] : "—")),
       el("td", {}, formatTime(job.created_at)),
