@@ -136,6 +136,14 @@ def check(
         typer.echo(f"{summary['claims']} claims checked ({counts or 'none'}); report written to {output}")
 
 
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the report that `check`, `batch` and `serve` write."""
+    from veracity.report import report_schema_text
+
+    write_output(report_schema_text(), None)
+
+
 @app.command(name="eval")
 def evaluate(
     verifier: Annotated[str, typer.Option(help="Verifier back-end to measure.")] = "align",

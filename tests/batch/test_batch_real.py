@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from veracity.batch import WorkerSetupError, run_batch
 from veracity.errors import InputError
+from veracity.report import report_schema
 from veracity.resources import Resources
 
 pytestmark = pytest.mark.slow
@@ -139,12 +141,16 @@ def test_verifier_options_reach_every_worker(articles: Path, store: Path, tmp_pa
     assert "passages_read" in str(raised.value) and "\n" not in str(raised.value)
 
 
-def test_a_resume_with_another_verifier_is_refused(articles: Path, store: Path, tmp_path: Path) -> None:
+def test_reports_follow_the_schema_and_a_resume_with_another_verifier_is_refused(
+    articles: Path, store: Path, tmp_path: Path
+) -> None:
     output = tmp_path / "out.jsonl"
     run_batch(articles, output, store, workers=1, progress=False)
     written = output.read_bytes()
     judged = [line["report"] for line in reports(output).values() if "report" in line]
     assert judged and all(report["verifier"] == {"name": "align", "options": {}} for report in judged)
+    validator = Draft202012Validator(report_schema())
+    assert [error.message for report in judged for error in validator.iter_errors(report)] == []
     with pytest.raises(InputError, match="holds reports judged by align; this run judges with builtin-fast"):
         run_batch(articles, output, store, workers=1, verifier="builtin-fast", progress=False)
     assert output.read_bytes() == written

@@ -67,6 +67,12 @@ def test_reindex_skips_unchanged_files(example_store: Path, examples_dir: Path) 
 
 
 def test_report_follows_the_json_schema(example_report: dict[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+
+    printed = run_cli("schema")
+    assert printed.returncode == 0, printed.stderr
+    schema = json.loads(printed.stdout)
+    assert [error.message for error in Draft202012Validator(schema).iter_errors(example_report)] == []
     assert set(example_report) == {"version", "verifier", "article", "claims", "summary"}
     assert example_report["verifier"] == {"name": "align", "options": {}}
     assert set(example_report["article"]) >= {"source", "title", "published", "text"}

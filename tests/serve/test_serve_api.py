@@ -357,3 +357,16 @@ def test_a_checker_that_cannot_be_built_stops_the_start(store_dir: Path) -> None
     app = create_app(store_dir, checker_factory=broken)
     with pytest.raises(StoreError, match="no evidence store"), TestClient(app):
         pass
+
+
+def test_the_report_schema_is_served_and_reports_follow_it(make_client: Client) -> None:
+    from jsonschema import Draft202012Validator
+
+    from veracity.report import report_schema
+
+    client = make_client()
+    response = client.get("/v1/schemas/report")
+    assert response.headers["content-type"].startswith("application/schema+json")
+    assert response.json() == report_schema()
+    report = wait_finished(client, submit(client)["id"])["report"]
+    assert [error.message for error in Draft202012Validator(response.json()).iter_errors(report)] == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from veracity.registry import Registry
 from veracity.report.base import Renderer
 from veracity.report.html_format import HtmlRenderer
-from veracity.report.json_format import JsonRenderer
+from veracity.report.json_format import REPORT_SCHEMA_PATH, JsonRenderer, report_schema, report_schema_text
 from veracity.report.markdown_format import MarkdownRenderer
 from veracity.types import Report
 
@@ -20,4 +20,14 @@ def render(report: Report, fmt: str) -> str:
     return FORMATS.create(fmt).render(report)
 
 
-__all__ = ["FORMATS", "HtmlRenderer", "JsonRenderer", "MarkdownRenderer", "Renderer", "render"]
+__all__ = [
+    "FORMATS",
+    "REPORT_SCHEMA_PATH",
+    "HtmlRenderer",
+    "JsonRenderer",
+    "MarkdownRenderer",
+    "Renderer",
+    "render",
+    "report_schema",
+    "report_schema_text",
+]

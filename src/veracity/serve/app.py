@@ -233,6 +233,12 @@ def create_app(
             },
         )
 
+    @app.get("/v1/schemas/report", tags=["checks"], summary="The JSON Schema of a check's report")
+    def report_schema() -> Response:
+        from veracity.report import report_schema_text
+
+        return Response(content=report_schema_text(), media_type="application/schema+json")
+
     @app.get("/v1/verifiers", tags=["checks"], summary="The verifiers a check may choose")
     def list_verifiers() -> dict[str, Any]:
         """`default` judges a check that names no verifier; `verifiers` lists those a check may name."""
