@@ -181,3 +181,25 @@ def test_a_database_from_a_newer_veracity_is_refused_untouched(store_dir: Path) 
         columns = [row[1] for row in conn.execute("PRAGMA table_info(jobs)")]
     conn.close()
     assert "verifier" not in columns
+
+
+def test_a_worker_rebuilds_each_verifiers_checker_once_the_store_changes() -> None:
+    from veracity.serve.jobs import _WorkerCheckers
+
+    factory = RecordingFactory()
+    checkers = _WorkerCheckers(lambda name: factory(Path("store"), name))
+    first = checkers.get("align", generation=0)
+    fast = checkers.get("builtin-fast", generation=0)
+    assert checkers.get("align", generation=0) is first
+    assert factory.built == ["align", "builtin-fast"]
+
+    fresh = checkers.get("builtin-fast", generation=1)
+    assert fresh is not fast and fast.closed and not first.closed
+    assert checkers.get("align", generation=1) is not first and first.closed
+    assert factory.built == ["align", "builtin-fast", "builtin-fast", "align"]
+
+    factory.broken = frozenset({"align"})
+    kept = checkers.get("align", generation=2)
+    assert not kept.closed, "a checker that cannot be rebuilt keeps serving on the old store"
+    checkers.close()
+    assert kept.closed and fresh.closed
