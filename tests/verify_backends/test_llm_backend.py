@@ -154,6 +154,37 @@ def test_real_tiny_gguf_judges_through_llama_cpp() -> None:
     assert plain.probabilities != injected.probabilities
 
 
+@pytest.mark.slow
+def test_one_gguf_load_serves_every_judge_built_on_the_same_resources() -> None:
+    """The HTTP service's workers each build an llm verifier; the model must load once, not per worker."""
+    from veracity.resources import Resources
+
+    path = str(_smollm_path())
+    resources = Resources()
+    first = VERIFIERS.create("llm", resources=resources, model_path=path, n_ctx=2048)
+    second = VERIFIERS.create("llm", resources=resources, model_path=path, n_ctx=2048)
+    elsewhere = VERIFIERS.create("llm", resources=Resources(), model_path=path, n_ctx=2048)
+    assert first.pair_judge.backend is second.pair_judge.backend
+    assert elsewhere.pair_judge.backend is not first.pair_judge.backend
+
+    pairs = [
+        ("The council approved the budget.", f"The council approved the budget on day {day}.")
+        for day in range(6)
+    ]
+    alone = [judgement.probabilities for judgement in first.judge_many(pairs)]
+    together: dict[int, list[dict[str, float]]] = {}
+
+    def judge(index: int, verifier: Any) -> None:
+        together[index] = [judgement.probabilities for judgement in verifier.judge_many(pairs)]
+
+    threads = [threading.Thread(target=judge, args=(i, v)) for i, v in enumerate((first, second))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert together[0] == together[1] == alone, "two threads on one model must not mix their prompts"
+
+
 def test_missing_gguf_is_a_config_error(tmp_path: Path) -> None:
     from veracity.verify.llm import LlamaCppBackend
 

