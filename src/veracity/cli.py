@@ -431,8 +431,8 @@ def serve(
     offer: Annotated[
         list[str] | None,
         typer.Option(
-            help="Another verifier a check may choose (the page's menu, `verifier` in POST /v1/checks); "
-            "repeatable; runs with its default options."
+            help="Another verifier a check may choose (the page's menu, `verifier` in POST /v1/checks): "
+            "NAME, or NAME:key=value,key=value for options; repeatable."
         ),
     ] = None,
 ) -> None:

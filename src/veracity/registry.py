@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Generic, TypeVar
 
 from veracity.errors import ConfigError, InputError
@@ -58,3 +58,18 @@ def parse_options(items: Sequence[str]) -> dict[str, str]:
             raise InputError(f"verifier option {item!r} must look like key=value")
         options[key.strip()] = value.strip()
     return options
+
+
+def parse_spec(spec: str) -> tuple[str, dict[str, str]]:
+    """A back-end and its options in one string, "builtin:passages_read=2,other=x" (`serve --offer`)."""
+    name, _, options = spec.partition(":")
+    if not name.strip():
+        raise InputError(f"{spec!r} names no back-end (write NAME or NAME:key=value,key=value)")
+    return name.strip(), parse_options([item for item in options.split(",") if item.strip()])
+
+
+def format_spec(name: str, options: Mapping[str, object]) -> str:
+    """The one spelling of a back-end with its options that `parse_spec` reads back: keys sorted."""
+    if not options:
+        return name
+    return f"{name}:" + ",".join(f"{key}={value}" for key, value in sorted(options.items()))

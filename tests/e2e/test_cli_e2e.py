@@ -329,16 +329,23 @@ def test_a_bad_verifier_option_is_one_line(tmp_path: Path) -> None:
 
 
 def test_serve_builds_checkers_with_the_verifier_asked_for(example_store: Path) -> None:
+    from veracity.errors import ConfigError
     from veracity.resources import Resources
-    from veracity.serve.app import _real_checker_factory
+    from veracity.serve.app import _real_checker_factory, _verifier_choices
 
-    build = _real_checker_factory(Resources(), "builtin", {"passages_read": "2"})
-    with build(example_store, "builtin") as checker:
+    choices = _verifier_choices("builtin", {"passages_read": 2}, ["builtin-fast", "builtin:passages_read=3"])
+    build = _real_checker_factory(Resources(), choices)
+    with build(example_store, "builtin:passages_read=2") as checker:
         assert checker.verifier.name == "builtin"
         assert checker.verifier.pair_judge.passages_read == 2
     with build(example_store, "builtin-fast") as offered:
         assert offered.verifier.name == "builtin-fast"
-        assert offered.verifier.pair_judge.passages_read == 1, "the options belong to the default"
+        assert offered.verifier.pair_judge.passages_read == 1, "the default's options are its own"
+    with build(example_store, "builtin:passages_read=3") as optioned:
+        assert optioned.verifier_used.options == {"passages_read": "3"}
+        assert optioned.verifier.pair_judge.passages_read == 3
+    with pytest.raises(ConfigError, match="'llm' is not offered by this server any more"):
+        build(example_store, "llm")
     assert_clean_error(
         run_cli(
             "serve", "--store", example_store, "--verifier", "builtin", "--verifier-option", "passages_read=x"

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from conftest import FakeChecker, submit, wait_finished
 from veracity.checker import ProgressCallback
-from veracity.errors import ConfigError, StoreError
+from veracity.errors import ConfigError, InputError, StoreError
 from veracity.serve import create_app
 from veracity.serve.db import SCHEMA_VERSION, JobDatabase, default_db_path
 from veracity.types import Article, Report, VerifierUsed
@@ -116,6 +116,31 @@ def test_a_verifier_that_cannot_be_built_fails_its_check_only(store_dir: Path) -
         assert failed["error"] == "the hf verifier needs a model directory"
         assert wait_finished(client, submit(client)["id"])["status"] == "succeeded"
         assert client.get("/healthz").json()["status"] == "ok"
+
+
+def test_a_verifier_may_be_offered_with_options(store_dir: Path) -> None:
+    factory = RecordingFactory()
+    app = create_app(
+        store_dir,
+        checker_factory=factory,
+        verifier="builtin",
+        verifier_options={"passages_read": 3},
+        offered_verifiers=["builtin: passages_read=2 ", "builtin-fast", "builtin:passages_read=3"],
+    )
+    with TestClient(app) as client:
+        assert client.get("/v1/verifiers").json() == {
+            "default": "builtin:passages_read=3",
+            "verifiers": ["builtin:passages_read=3", "builtin:passages_read=2", "builtin-fast"],
+        }
+        job = wait_finished(client, submit(client, verifier="builtin:passages_read=2")["id"])
+        assert (job["status"], job["verifier"]) == ("succeeded", "builtin:passages_read=2")
+        assert wait_finished(client, submit(client)["id"])["verifier"] == "builtin:passages_read=3"
+    assert factory.built == ["builtin:passages_read=3", "builtin:passages_read=2"]
+
+
+def test_a_malformed_offer_is_refused_at_start(store_dir: Path) -> None:
+    with pytest.raises(InputError, match="verifier option 'passages_read' must look like key=value"):
+        create_app(store_dir, checker_factory=RecordingFactory(), offered_verifiers=["builtin:passages_read"])
 
 
 def test_an_unknown_offered_verifier_is_a_config_error(store_dir: Path) -> None:

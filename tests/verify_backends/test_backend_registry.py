@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from veracity.errors import ConfigError, InputError
-from veracity.registry import Registry, parse_options
+from veracity.registry import Registry, format_spec, parse_options, parse_spec
 from veracity.verify import VERIFIERS
 
 
@@ -51,3 +51,21 @@ def test_an_option_a_back_end_does_not_take_is_a_config_error() -> None:
         things.create("plain", colour="red")
     with pytest.raises(TypeError, match="a bug"):  # not mistaken for a bad option
         things.create("broken")
+
+
+def test_a_spec_names_a_back_end_and_its_options_in_one_string() -> None:
+    assert parse_spec("builtin") == ("builtin", {})
+    assert parse_spec(" builtin : passages_read=2, model_dir=/m ") == (
+        "builtin",
+        {"passages_read": "2", "model_dir": "/m"},
+    )
+    assert (
+        format_spec("builtin", {"passages_read": "2", "model_dir": "/m"})
+        == "builtin:model_dir=/m,passages_read=2"
+    )
+    assert format_spec(*parse_spec("builtin:passages_read=2")) == "builtin:passages_read=2"
+    assert format_spec("align", {}) == "align"
+    with pytest.raises(InputError, match="names no back-end"):
+        parse_spec(":passages_read=2")
+    with pytest.raises(InputError, match="must look like key=value"):
+        parse_spec("builtin:passages_read")

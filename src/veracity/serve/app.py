@@ -42,7 +42,10 @@ STATIC_DIR = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 5_000_000
 WAIT_MAX_CHARS = 20_000  # `?wait=true` answers with the report only for articles up to this size
 CheckerFactory = Callable[[Path, str], CheckerLike]
-"""`factory(store_path, verifier_name)`: a Checker over the store that judges with that verifier."""
+"""`factory(store_path, verifier)`: a Checker over the store that judges with that verifier, named as a
+check chooses it: "NAME", or "NAME:key=value,..." when it runs with options."""
+VerifierChoices = Mapping[str, tuple[str, Mapping[str, str]]]
+"""The verifiers a check may choose, default first: how a check names each -> (back-end, options)."""
 
 
 _bearer = HTTPBearer(auto_error=False, description="The token given to `veracity serve --token`.")
@@ -74,15 +77,14 @@ Db = Annotated[JobDatabase, Depends(_state_db)]
 Queue = Annotated[JobQueue, Depends(_state_queue)]
 
 
-def _real_checker_factory(
-    resources: Any, verifier: str, verifier_options: Mapping[str, object] | None
-) -> CheckerFactory:
-    """Checkers over one shared `Resources`; the options belong to the default verifier, the others a
-    client may choose run with their own defaults."""
+def _real_checker_factory(resources: Any, choices: VerifierChoices) -> CheckerFactory:
+    """Checkers over one shared `Resources`, each with the back-end and options its choice names."""
     from veracity.checker import Checker
 
-    def build(store_path: Path, name: str) -> CheckerLike:
-        options = verifier_options if name == verifier else None
+    def build(store_path: Path, verifier: str) -> CheckerLike:
+        if verifier not in choices:
+            raise ConfigError(f"the verifier {verifier!r} is not offered by this server any more")
+        name, options = choices[verifier]
         return Checker(store_path, resources=resources, verifier=name, verifier_options=options)
 
     return build
@@ -150,19 +152,20 @@ def create_app(
     """Build the service for one store.
 
     `checker_factory(store_path, verifier)` is called inside each worker thread, for the default
-    `verifier` at start and for each of `offered_verifiers` (which clients may choose per check) on first
-    use; by default each builds a real `Checker` over one shared `Resources`, so models load once per
-    process. Jobs, reports and overrides live in `db_path` (default `<store>.serve.sqlite` beside the store
-    folder). `url_fetcher=None` uses a default fetcher that refuses private, loopback and link-local
-    addresses.
+    `verifier` (with `verifier_options`) at start and for each of `offered_verifiers` ("NAME" or
+    "NAME:key=value,...", which clients may choose per check) on first use; by default each builds a real
+    `Checker` over one shared `Resources`, so models load once per process. Jobs, reports and overrides
+    live in `db_path` (default `<store>.serve.sqlite` beside the store folder). `url_fetcher=None` uses a
+    default fetcher that refuses private, loopback and link-local addresses.
     """
     store_path = Path(store_path)
-    choices = _verifier_choices(verifier, offered_verifiers)
+    choices = _verifier_choices(verifier, verifier_options or {}, offered_verifiers)
+    default_verifier = next(iter(choices))
     if resources is None:
         from veracity.resources import Resources
 
         resources = Resources()
-    factory = checker_factory or _real_checker_factory(resources, verifier, verifier_options)
+    factory = checker_factory or _real_checker_factory(resources, choices)
     fetcher = url_fetcher or UrlFetcher(max_bytes=max_body_bytes)
     database_path = db_path or default_db_path(store_path)
     store_lock = threading.Lock()
@@ -171,7 +174,7 @@ def create_app(
         return JobQueue(
             db,
             lambda name: factory(store_path, name),
-            default_verifier=verifier,
+            default_verifier=default_verifier,
             workers=workers,
             capacity=queue_size,
             timeout_s=job_timeout_s,
@@ -242,7 +245,7 @@ def create_app(
     @app.get("/v1/verifiers", tags=["checks"], summary="The verifiers a check may choose")
     def list_verifiers() -> dict[str, Any]:
         """`default` judges a check that names no verifier; `verifiers` lists those a check may name."""
-        return {"default": verifier, "verifiers": list(choices)}
+        return {"default": default_verifier, "verifiers": list(choices)}
 
     @app.post(
         "/v1/checks",
@@ -467,15 +470,23 @@ def run_server(
         service.stop()
 
 
-def _verifier_choices(default: str, offered: Sequence[str]) -> tuple[str, ...]:
-    """The default first, then the offered ones in the order given; every name must be registered."""
+def _verifier_choices(
+    default: str, default_options: Mapping[str, object], offered: Sequence[str]
+) -> dict[str, tuple[str, dict[str, str]]]:
+    """The default first, then the offered specs in the order given, each under its one spelling
+    (`format_spec`); every back-end must be registered. Options are checked when a worker builds it."""
+    from veracity.registry import format_spec, parse_spec
     from veracity.verify import VERIFIERS
 
-    choices = tuple(dict.fromkeys([default, *offered]))
-    unknown = [name for name in choices if name not in VERIFIERS]
+    specs = [(default, {key: str(value) for key, value in default_options.items()})]
+    specs += [parse_spec(spec) for spec in offered]
+    unknown = list(dict.fromkeys(name for name, _ in specs if name not in VERIFIERS))
     if unknown:
         known = ", ".join(VERIFIERS.names())
         raise ConfigError(f"unknown verifier {', '.join(map(repr, unknown))} (known: {known})")
+    choices: dict[str, tuple[str, dict[str, str]]] = {}
+    for name, options in specs:
+        choices.setdefault(format_spec(name, options), (name, options))
     return choices
 
 

@@ -28,8 +28,9 @@ class CheckRequest(BaseModel):
     )
     verifier: str | None = Field(
         default=None,
-        max_length=100,
-        description="One of the verifiers this server offers (GET /v1/verifiers); its default when absent.",
+        max_length=1000,
+        description="One of the verifiers this server offers, spelled as GET /v1/verifiers lists it "
+        '("builtin-fast", "builtin:passages_read=2"); the server\'s default when absent.',
     )
 
     @model_validator(mode="after")
