@@ -22,19 +22,20 @@ from docs_section import command_line, machine_line, write_section
 from veracity.eval.chunking import predicted_label
 from veracity.eval.datasets import load_pairs
 from veracity.eval.harness import build_verifier, judge_pairs
+from veracity.eval.metrics import balanced_accuracy_supported
 from veracity.resources import Resources
 
 DATASETS = "wice,check_covid,factcheck_gpt"
 VERIFIERS = "builtin,builtin-fast,embed-threshold"
 
 
-def ranking_row(dataset: str, name: str, gold: np.ndarray, probabilities: list[dict[str, float]]) -> str:
+def ranking_row(dataset: str, name: str, gold: list[str], probabilities: list[dict[str, float]]) -> str:
     supported = np.array([p["supported"] for p in probabilities])
-    labelled = np.array([predicted_label(p) == "supported" for p in probabilities])
-    own = 0.5 * (labelled[gold].mean() + (~labelled[~gold]).mean())
-    false_positive, true_positive, _ = roc_curve(gold, supported)
+    own = balanced_accuracy_supported(gold, [predicted_label(p) for p in probabilities])
+    is_supported = np.array([label == "supported" for label in gold])
+    false_positive, true_positive, _ = roc_curve(is_supported, supported)
     best = float(np.max((true_positive + 1.0 - false_positive) / 2.0))
-    auc = roc_auc_score(gold, supported)
+    auc = roc_auc_score(is_supported, supported)
     return f"| {dataset} | {name} | {len(gold)} | {own:.3f} | {auc:.3f} | {best:.3f} |"
 
 
@@ -55,7 +56,7 @@ def main() -> None:
     for name in args.verifiers.split(","):
         verifier = build_verifier(name, resources)
         for dataset, chosen in pairs.items():
-            gold = np.array([pair.label == "supported" for pair in chosen])
+            gold = [pair.label for pair in chosen]
             rows.append(ranking_row(dataset, name, gold, judge_pairs(verifier, chosen)))
             print(rows[-1], flush=True)
     table = "\n".join(

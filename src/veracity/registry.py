@@ -28,12 +28,16 @@ class Registry(Generic[T]):
 
         return decorator
 
-    def create(self, name: str, **kwargs: object) -> T:
+    def require(self, name: str) -> Callable[..., T]:
+        """The factory registered as `name`; an unknown name is a ConfigError listing the known ones."""
         try:
-            factory = self._factories[name]
+            return self._factories[name]
         except KeyError:
             known = ", ".join(sorted(self._factories)) or "none"
             raise ConfigError(f"unknown {self.kind} {name!r} (known: {known})") from None
+
+    def create(self, name: str, **kwargs: object) -> T:
+        factory = self.require(name)
         try:
             return factory(**kwargs)
         except TypeError as exc:

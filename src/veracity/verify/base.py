@@ -168,12 +168,7 @@ class PairVerifier:
         ]
         if self.judges_sets and pairs:
             judged = self.judge_sets([pairs])[0]
-            read = [index for index, judgement in enumerate(judged.passages) if judgement is not None]
-            return aggregate(
-                claim,
-                [passages[index] for index in read],
-                [judgement for judgement in judged.passages if judgement is not None],
-                decision=judged.claim,
-            )
+            read = [(p, j) for p, j in zip(passages, judged.passages, strict=True) if j is not None]
+            return aggregate(claim, [p for p, _ in read], [j for _, j in read], decision=judged.claim)
         judgements = self.judge_many(pairs)
         return aggregate(claim, list(passages), judgements)
