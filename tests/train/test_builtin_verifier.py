@@ -105,6 +105,18 @@ def test_a_model_being_recalibrated_ignores_its_stale_calibration_files(tmp_path
     assert judge.encoder.max_length == 160
 
 
+def test_judges_on_one_resources_share_the_model_of_their_folder_and_read_length(tmp_path) -> None:
+    resources = Resources()
+    first = BuiltinJudge(resources, model_dir=tmp_path, use_slots=False, calibrated=False)
+    second = BuiltinJudge(resources, model_dir=str(tmp_path), use_slots=False, calibrated=False)
+    assert first.encoder is second.encoder
+    longer = BuiltinJudge(resources, model_dir=tmp_path, use_slots=False, max_length=160, calibrated=False)
+    assert longer.encoder is not first.encoder
+    assert longer.encoder.max_length == 160
+    elsewhere = BuiltinJudge(Resources(), model_dir=tmp_path, use_slots=False, calibrated=False)
+    assert elsewhere.encoder is not first.encoder
+
+
 def test_calibration_round_trip(tmp_path) -> None:
     calibration = Calibration(bias=(0.5, -0.25, 0.0), contradiction_weight=3.0, slot_gate=0.4)
     calibration.save(tmp_path / "calibration.json", dev_balanced_accuracy={"wice": 0.7})

@@ -1,9 +1,10 @@
 """A bounded in-process job queue: N worker threads, each with its own Checkers over shared models.
 
 Why Checkers per worker thread: a Checker holds an open store (SQLite handles are tied to the thread
-that opened them) and per-call state in its stages, while the heavy parts (spaCy pipeline, embedder) live
-in one `Resources` that every worker's Checker shares, so models still load once per process. Workers are
-built one after another under a lock, which keeps lazy model loading single-threaded. A worker builds the
+that opened them) and per-call state in its stages, while the heavy parts (spaCy pipeline, embedder, the
+verifiers' models through `Resources.shared`) live in one `Resources` that every worker's Checker shares,
+so models still load once per process. Workers are built one after another under a lock, which keeps lazy
+model loading single-threaded. A worker builds the
 Checker of the default verifier at start, and that of another verifier a client chose on its first job.
 
 Timeouts are cooperative: a job past its deadline is marked failed at once by a watchdog, and the worker

@@ -196,6 +196,13 @@ class CrossEncoder:
         return np.stack(list(pool.map(run, encodings))).astype(np.float32)
 
 
+def shared_encoder(resources: Resources, model_dir: Path, max_length: int) -> CrossEncoder:
+    """The one CrossEncoder of this model and read length over `resources`: the service's workers each build
+    a judge, and they share one ONNX session and one pool of inference threads instead of one each."""
+    key = ("builtin-cross-encoder", model_dir.resolve(), MODEL_FILE, max_length)
+    return resources.shared(key, lambda: CrossEncoder(model_dir, max_length=max_length))
+
+
 class SlotChecker:
     """Runs the core slot-consistency rules (`verify.consistency`) on a claim and its evidence window."""
 
@@ -259,7 +266,7 @@ class BuiltinJudge:
         if calibrated:
             self.calibration = Calibration.load(self.model_dir / CALIBRATION_FILE)
             self.decision = DecisionHead.load(self.model_dir / DECISION_FILE)
-        self.encoder = CrossEncoder(self.model_dir, max_length=max_length or self.calibration.max_length)
+        self.encoder = shared_encoder(resources, self.model_dir, max_length or self.calibration.max_length)
         self.slots = SlotChecker(resources) if use_slots else None
 
     def raw_scores(self, pairs: Sequence[EvidencePair], slot_gate: float | None = None) -> list[RawScore]:
