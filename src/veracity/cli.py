@@ -35,6 +35,15 @@ StoreOption = Annotated[Path, typer.Option("--store", help="Evidence store folde
 VerifierOptions = Annotated[
     list[str] | None, typer.Option("--verifier-option", help="key=value passed to the verifier; repeatable.")
 ]
+FailOnOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--fail-on",
+        help="Exit with status 5 when a claim gets one of these verdicts (comma-separated or repeated: "
+        "refuted, not_enough_evidence, conflicting, supported, or unsupported for all but supported); "
+        "the report is written first.",
+    ),
+]
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -89,7 +98,17 @@ def index(
 @app.command()
 def check(
     article: Annotated[str, typer.Argument(help="Article file (txt, md, html) or - for stdin.")],
-    store: StoreOption,
+    store: Annotated[
+        Path | None, typer.Option("--store", help="Evidence store folder.", show_default=False)
+    ] = None,
+    evidence: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--evidence",
+            help="Instead of --store: files or folders to check against, indexed into a temporary store "
+            "that is removed afterwards; repeatable.",
+        ),
+    ] = None,
     output_format: Annotated[
         str, typer.Option("--format", "-f", help="json, markdown or html.", show_default=True)
     ] = "json",
@@ -110,30 +129,55 @@ def check(
     min_checkworthiness: Annotated[
         float, typer.Option(help="Claims scoring below this are not checked.", min=0.0, max=1.0)
     ] = 0.5,
+    fail_on: FailOnOption = None,
 ) -> None:
-    """Check every check-worthy claim of an article against the store."""
+    """Check every check-worthy claim of an article against a store, or against --evidence files."""
+    from contextlib import nullcontext
+
     from veracity.checker import Checker
+    from veracity.gate import GATE_EXIT_CODE, parse_fail_on, report_failures
     from veracity.ingest import read_article
     from veracity.report import FORMATS, render
+    from veracity.resources import Resources
+    from veracity.store.scratch import scratch_store
 
     if output_format not in FORMATS:
         raise InputError(f"unknown --format {output_format!r} (known: {', '.join(FORMATS.names())})")
+    if store is not None and evidence:
+        raise InputError("give --store DIR or --evidence FILE, not both")
+    if store is None and not evidence:
+        raise InputError("give --store DIR (an evidence store) or --evidence FILE (files to check against)")
+    gate = parse_fail_on(fail_on or ())
+    options = parse_options(verifier_option or ())
     parsed = read_article(article, published=_parse_date(published))
-    with Checker(
-        store,
-        verifier=verifier,
-        verifier_options=parse_options(verifier_option or ()),
-        retriever=retriever,
-        top_k=top_k,
-        min_checkworthiness=min_checkworthiness,
-        window_days=window_days,
-    ) as checker:
-        report = checker.check(parsed, progress=_claim_progress())
+    resources = Resources()
+    with (
+        scratch_store(evidence, resources, progress=sys.stderr.isatty())
+        if evidence
+        else nullcontext((cast(Path, store), None))
+    ) as (store_path, indexed):
+        for source, message in indexed.errors if indexed else ():
+            typer.echo(f"veracity: skipped evidence {source}: {message}", err=True)
+        with Checker(
+            store_path,
+            resources=resources,
+            verifier=verifier,
+            verifier_options=options,
+            retriever=retriever,
+            top_k=top_k,
+            min_checkworthiness=min_checkworthiness,
+            window_days=window_days,
+        ) as checker:
+            report = checker.check(parsed, progress=_claim_progress())
     write_output(render(report, output_format), output)
     if output is not None:
         summary = report.summary()
         counts = ", ".join(f"{summary[key]} {key}" for key in summary if key != "claims" and summary[key])
         typer.echo(f"{summary['claims']} claims checked ({counts or 'none'}); report written to {output}")
+    failed = report_failures(report, gate)
+    if failed:
+        typer.echo(f"veracity: {failed}", err=True)
+        raise typer.Exit(GATE_EXIT_CODE)
 
 
 @app.command()
@@ -392,10 +436,13 @@ def batch(
     verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "align",
     verifier_option: VerifierOptions = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    fail_on: FailOnOption = None,
 ) -> None:
     """Check many articles; re-running after a crash skips those already in the output."""
     from veracity.batch import run_batch
+    from veracity.gate import GATE_EXIT_CODE, batch_failures, parse_fail_on
 
+    gate = parse_fail_on(fail_on or ())
     result = run_batch(
         input_path,
         output,
@@ -412,6 +459,10 @@ def batch(
         f"({result.articles_per_minute:.1f} articles/min, {result.engine} engine); "
         f"output {result.output_path}"
     )
+    failed = batch_failures(result.output_path, gate, result.article_ids).message(gate) if gate else None
+    if failed:
+        typer.echo(f"veracity: {failed}", err=True)
+        raise typer.Exit(GATE_EXIT_CODE)
 
 
 @app.command()

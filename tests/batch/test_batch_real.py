@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,3 +156,24 @@ def test_reports_follow_the_schema_and_a_resume_with_another_verifier_is_refused
     with pytest.raises(InputError, match="holds reports judged by align; this run judges with builtin-fast"):
         run_batch(articles, output, store, workers=1, verifier="builtin-fast", progress=False)
     assert output.read_bytes() == written
+
+
+def test_the_cli_gate_fails_a_batch_after_writing_every_report(
+    articles: Path, store: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "veracity", "batch", str(articles), "--store", str(store)]
+    command += ["--output", str(output), "--workers", "1", "--quiet", "--fail-on", "refuted"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 5, result.stderr
+    written = reports(output)
+    assert set(written) == {"gaza", "boe", "doha", "olympics-html", "empty"}
+    refuted = {
+        article: line["report"]["summary"]["refuted"]
+        for article, line in written.items()
+        if line["status"] == "ok" and line["report"]["summary"]["refuted"]
+    }
+    assert "gaza" in refuted  # the example's invented details
+    message = result.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"veracity: {len(refuted)} of 5 articles have claims failing --fail-on refuted")
+    assert "gaza (" in message and message.endswith("1 article could not be checked: empty")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ EXAMPLE_DATE = "2024-08-14"
 
 
 def run_cli(
-    *args: str | Path, stdin: bytes | None = None, timeout: float = 300
+    *args: str | Path, stdin: bytes | None = None, timeout: float = 300, temp_dir: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "veracity", *map(str, args)]
     return subprocess.run(
@@ -26,6 +27,7 @@ def run_cli(
         capture_output=True,
         text=True,
         timeout=timeout,
+        env={**os.environ, "TMPDIR": str(temp_dir)} if temp_dir else None,
     )
 
 
@@ -139,13 +141,101 @@ def test_markdown_and_html_reports(example_store: Path, examples_dir: Path, tmp_
     assert "| " in markdown.stdout or "##" in markdown.stdout
 
 
+def verdicts(report: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(claim["text"], claim["verdict"]) for claim in report["claims"]]
+
+
+def test_evidence_files_judge_as_a_store_of_them_does(
+    example_report: dict[str, Any], examples_dir: Path, tmp_path: Path
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = run_cli(
+        "check",
+        examples_dir / "gaza_talks.txt",
+        "--evidence",
+        examples_dir / "evidence",
+        "--published",
+        EXAMPLE_DATE,
+        temp_dir=scratch,
+    )
+    assert result.returncode == 0, result.stderr
+    assert verdicts(json.loads(result.stdout)) == verdicts(example_report)
+    assert not list(scratch.glob("veracity-*")), "the temporary store was left behind"
+
+
+def test_two_evidence_files_and_one_skipped(examples_dir: Path, tmp_path: Path) -> None:
+    binary = tmp_path / "blob.txt"
+    binary.write_bytes(bytes(range(256)) * 8)
+    result = run_cli(
+        "check",
+        examples_dir / "gaza_talks.txt",
+        "--evidence",
+        examples_dir / "evidence" / "al_tabiin_school_strike.md",
+        "--evidence",
+        binary,
+        "--evidence",
+        examples_dir / "evidence" / "hamas_declines_doha_round.md",
+        "--published",
+        EXAMPLE_DATE,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "skipped evidence" in result.stderr and "blob.txt" in result.stderr
+    sources = {
+        Path(item["source"]).name
+        for claim in json.loads(result.stdout)["claims"]
+        for item in claim["evidence"]
+    }
+    assert sources == {"al_tabiin_school_strike.md", "hamas_declines_doha_round.md"}
+
+
+def test_store_and_evidence_are_one_or_the_other(
+    example_store: Path, examples_dir: Path, tmp_path: Path
+) -> None:
+    article = examples_dir / "gaza_talks.txt"
+    assert_clean_error(run_cli("check", article), "--store", "--evidence")
+    assert_clean_error(
+        run_cli("check", article, "--store", example_store, "--evidence", examples_dir / "evidence"),
+        "not both",
+    )
+    assert_clean_error(run_cli("check", article, "--evidence", tmp_path / "absent.md"), "absent.md")
+    assert_clean_error(run_cli("check", article, "--evidence", tmp_path), "no evidence text")
+
+
+def test_fail_on_exits_5_after_writing_the_whole_report(
+    example_store: Path, example_report: dict[str, Any], examples_dir: Path, tmp_path: Path
+) -> None:
+    article = examples_dir / "gaza_talks.txt"
+    output = tmp_path / "report.json"
+    failed = run_cli(
+        "check",
+        article,
+        "--store",
+        example_store,
+        "--published",
+        EXAMPLE_DATE,
+        "--fail-on",
+        "refuted",
+        "--output",
+        output,
+    )
+    refuted = [claim["id"] for claim in example_report["claims"] if claim["verdict"] == "refuted"]
+    assert refuted, "the example has invented details to refute"
+    assert failed.returncode == 5, failed.stderr
+    assert verdicts(json.loads(output.read_text(encoding="utf-8"))) == verdicts(example_report)
+    message = failed.stderr.strip().splitlines()[-1]
+    assert message.startswith(f"veracity: {len(refuted)} of {len(example_report['claims'])} claims failed")
+    assert all(f"{claim_id} refuted" in message for claim_id in refuted), message
+    assert_clean_error(run_cli("check", article, "--store", example_store, "--fail-on", "wrong"), "--fail-on")
+
+
 def test_article_without_checkworthy_claims_gives_an_empty_report(
     example_store: Path, tmp_path: Path
 ) -> None:
     article = tmp_path / "opinion.txt"
     article.write_text("What a lovely day it is! Do you think we should go outside?\n", encoding="utf-8")
-    result = run_cli("check", article, "--store", example_store)
-    assert result.returncode == 0, result.stderr
+    result = run_cli("check", article, "--store", example_store, "--fail-on", "unsupported")
+    assert result.returncode == 0, result.stderr  # nothing to fail the gate
     report = json.loads(result.stdout)
     assert report["claims"] == [] and report["summary"]["claims"] == 0
 

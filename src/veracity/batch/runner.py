@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from veracity.batch.engines import ENGINES
-from veracity.batch.inputs import pending_lines, scan_input
+from veracity.batch.inputs import ArticleId, pending_lines, scan_input
 from veracity.batch.jobs import CheckerFactory, CheckerSpec, Outcome
 from veracity.batch.journal import OutputJournal
 from veracity.errors import InputError
@@ -31,6 +31,7 @@ class BatchResult:
     errors: int
     elapsed_s: float
     repaired_bytes: int = 0  # a torn last line from a crashed run, cut away before resuming
+    article_ids: tuple[ArticleId, ...] = ()  # every article of the input, done in this run or before
 
     @property
     def articles_per_minute(self) -> float:
@@ -134,6 +135,7 @@ def batch_check(
             errors=counts[False],
             elapsed_s=time.perf_counter() - started,
             repaired_bytes=journal.repaired_bytes,
+            article_ids=tuple(scan.ids),
         )
 
 

@@ -1,0 +1,36 @@
+"""A throwaway store over a few files, for `check --evidence`: check a text against its own sources (a
+generated answer against the documents it was given) without building and keeping a store first."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from veracity.errors import InputError
+from veracity.resources import Resources
+from veracity.store.store import IndexResult, Store
+
+
+@contextmanager
+def scratch_store(
+    paths: Sequence[Path], resources: Resources, *, progress: bool = True
+) -> Iterator[tuple[Path, IndexResult]]:
+    """A store of `paths` in a temporary folder, removed on exit (also on error or interrupt), and what
+    indexing them did (files it skipped are in its `errors`)."""
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}")
+    with tempfile.TemporaryDirectory(prefix="veracity-evidence-") as folder:
+        store_path = Path(folder) / "store"
+        with Store.open(store_path, create=True) as store:
+            result = store.index_paths(paths, resources.embedder, progress=progress)
+            passages = store.stats()["passages"]
+        if not passages:
+            why = ""
+            if result.errors:
+                source, message = result.errors[0]
+                why = f" ({message if source in message else f'{source}: {message}'})"
+            raise InputError(f"no evidence text in {', '.join(str(path) for path in paths)}{why}")
+        yield store_path, result
