@@ -29,12 +29,12 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from docs_section import command_line, machine_line, write_section
-from veracity.eval.chunking import chunk_evidence
 from veracity.eval.datasets import load_pairs
 from veracity.resources import Resources
 from veracity.verify import VERIFIERS
 from veracity.verify.base import EvidencePair
 from veracity.verify.builtin import BuiltinJudge
+from veracity.verify.chunking import chunk_evidence
 
 DATASETS = ("wice", "check_covid", "factcheck_gpt")
 

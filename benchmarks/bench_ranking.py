@@ -19,11 +19,11 @@ import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from docs_section import command_line, machine_line, write_section
-from veracity.eval.chunking import predicted_label
 from veracity.eval.datasets import load_pairs
 from veracity.eval.harness import build_verifier, judge_pairs
 from veracity.eval.metrics import balanced_accuracy_supported
 from veracity.resources import Resources
+from veracity.verify.chunking import predicted_label
 
 DATASETS = "wice,check_covid,factcheck_gpt"
 VERIFIERS = "builtin,builtin-fast,embed-threshold"

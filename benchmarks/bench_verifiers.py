@@ -19,7 +19,6 @@ from dataclasses import replace
 import numpy as np
 
 from docs_section import command_line, machine_line, write_section
-from veracity.eval.chunking import chunk_evidence
 from veracity.eval.datasets import load_pairs
 from veracity.eval.harness import average, run_eval
 from veracity.eval.metrics import balanced_accuracy_supported
@@ -27,6 +26,7 @@ from veracity.eval.report import format_table
 from veracity.resources import Resources
 from veracity.verify.base import EvidencePair
 from veracity.verify.baselines import EmbedThresholdJudge
+from veracity.verify.chunking import chunk_evidence
 
 DATASETS = "wice,check_covid,factcheck_gpt"
 VERIFIERS = "align,builtin,embed-threshold,slots-only"

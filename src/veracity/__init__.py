@@ -1,3 +1,26 @@
-"""veracity: check the factual claims of news articles against evidence you control."""
+"""veracity: check the factual claims of news articles against evidence you control.
+
+The library's entry points, loaded on first use so that `import veracity` stays light:
+`score(documents, claims)` and `Scorer` (`veracity.api`), and `Checker` (`veracity.checker`).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
 
 __version__ = "0.1.0"
+__all__ = ["Checker", "Score", "Scorer", "__version__", "score"]
+
+_LAZY = {
+    "Checker": "veracity.checker",
+    "Score": "veracity.api",
+    "Scorer": "veracity.api",
+    "score": "veracity.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'veracity' has no attribute {name!r}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from veracity.eval.chunking import aggregate_chunks, chunk_evidence, predicted_label
 from veracity.eval.metrics import accuracy, balanced_accuracy_supported, macro_f1
+from veracity.verify.chunking import aggregate_chunks, chunk_evidence, predicted_label
 
 
 def test_balanced_accuracy_is_mean_recall_of_supported_and_not() -> None:

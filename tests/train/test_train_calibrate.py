@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from veracity.eval.chunking import aggregate_chunks, predicted_label
 from veracity.train.calibrate import (
     REGULARISATIONS,
     SLOT_GATES,
@@ -21,6 +20,7 @@ from veracity.train.calibrate import (
 )
 from veracity.verify.base import PAIR_LABELS
 from veracity.verify.builtin import Calibration
+from veracity.verify.chunking import aggregate_chunks, predicted_label
 from veracity.verify.decision import FEATURES
 
 

@@ -8,22 +8,20 @@ atomic claims of Factcheck-GPT. Every task returns `EvalResult`s, one per data s
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from veracity.errors import ConfigError, InputError
-from veracity.eval.chunking import DEFAULT_CHUNK_WORDS, aggregate_chunks, chunk_evidence, predicted_label
 from veracity.eval.datasets import DATASETS, Pair, check_split, load_pairs, read_pairs_file
 from veracity.eval.metrics import balanced_accuracy_supported, macro_f1
 from veracity.resources import Resources
+from veracity.verify.chunking import DEFAULT_CHUNK_WORDS, predicted_label
+from veracity.verify.documents import ProgressCallback, judge_documents
 
 Task = Literal["verify", "end-to-end", "claims"]
 TASKS: tuple[Task, ...] = ("verify", "end-to-end", "claims")
-ProgressCallback = Callable[[int, int], None]
-
-JUDGE_BATCH = 64
 
 
 @dataclass
@@ -83,17 +81,6 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 4)
 
 
-def label_probabilities(judgement: object) -> dict[str, float]:
-    """Reads supported / refuted / not_enough_evidence probabilities from a verifier's pair judgement."""
-    if isinstance(judgement, Mapping):
-        source: Mapping[str, Any] = judgement
-    else:
-        source = getattr(judgement, "probabilities", None) or {
-            label: getattr(judgement, label) for label in ("supported", "refuted", "not_enough_evidence")
-        }
-    return {label: float(source.get(label, 0.0)) for label in ("supported", "refuted", "not_enough_evidence")}
-
-
 def build_verifier(name: str, resources: Resources, **options: object) -> Any:
     from veracity.verify import VERIFIERS
 
@@ -107,51 +94,15 @@ def judge_pairs(
     chunk_words: int = DEFAULT_CHUNK_WORDS,
     progress: ProgressCallback | None = None,
 ) -> list[dict[str, float]]:
-    """Label probabilities per pair: evidence is chunked, chunks judged in batches, verdicts aggregated.
-
-    A verifier that decides over a claim's whole evidence set (`judges_sets`) gets each claim's chunks
-    together and its claim-level probabilities are used as they are.
-    """
-    chunked = [chunk_evidence(pair.evidence, chunk_words) for pair in pairs]
-    if getattr(verifier, "judges_sets", False):
-        return _judge_sets(verifier, pairs, chunked, progress)
-    flat = [(pair.claim, chunk) for pair, chunks in zip(pairs, chunked, strict=True) for chunk in chunks]
-    scores: list[dict[str, float]] = []
-    for start in range(0, len(flat), JUDGE_BATCH):
-        batch = flat[start : start + JUDGE_BATCH]
-        scores.extend(label_probabilities(j) for j in verifier.judge_many(batch))
-        if progress is not None:
-            progress(min(start + JUDGE_BATCH, len(flat)), len(flat))
-    results: list[dict[str, float]] = []
-    offset = 0
-    for chunks in chunked:
-        results.append(aggregate_chunks(scores[offset : offset + len(chunks)])[0])
-        offset += len(chunks)
-    return results
-
-
-def _judge_sets(
-    verifier: Any, pairs: Sequence[Pair], chunked: list[list[str]], progress: ProgressCallback | None
-) -> list[dict[str, float]]:
-    results: list[dict[str, float]] = []
-    start = 0
-    total = sum(len(chunks) for chunks in chunked)
-    done = 0
-    while start < len(pairs):
-        end, size = start, 0
-        while end < len(pairs) and (end == start or size + len(chunked[end]) <= JUDGE_BATCH):
-            size += len(chunked[end])
-            end += 1
-        sets = [
-            [(pair.claim, chunk) for chunk in chunks]
-            for pair, chunks in zip(pairs[start:end], chunked[start:end], strict=True)
-        ]
-        results.extend(label_probabilities(judged.claim) for judged in verifier.judge_sets(sets))
-        done += size
-        if progress is not None:
-            progress(done, total)
-        start = end
-    return results
+    """Label probabilities per pair, each claim judged against its evidence as `judge_documents` does."""
+    judged = judge_documents(
+        verifier,
+        [pair.claim for pair in pairs],
+        [pair.evidence for pair in pairs],
+        chunk_words=chunk_words,
+        progress=progress,
+    )
+    return [item.probabilities for item in judged]
 
 
 def evaluate_pairs(

@@ -5,7 +5,7 @@ passage's probabilities (the stance shown beside each passage). `fit_decision` f
 (`veracity.verify.decision`) that reads all of a claim's passages and gives the verdict.
 
 The pairs are judged exactly as the eval harness judges them (evidence cut into chunks, chunk verdicts
-aggregated by `veracity.eval.chunking`), so the fitted class biases and rule weights optimise the figure
+aggregated by `veracity.verify.chunking`), so the fitted class biases and rule weights optimise the figure
 that is reported: balanced accuracy of supported vs not, averaged over the WiCE calibration part of dev,
 Check-COVID dev and Factcheck-GPT dev. A small grid is searched; ties go to the higher slot gate (fewer
 passages parsed, so a faster verifier), then to the smaller adjustment.
@@ -32,12 +32,12 @@ from typing import Literal
 
 import numpy as np
 
-from veracity.eval.chunking import DEFAULT_CHUNK_WORDS, STRONG_REFUTATION, chunk_evidence
 from veracity.eval.datasets import Pair as EvalPair
 from veracity.eval.datasets import load_pairs
 from veracity.train.splits import wice_dev_split
 from veracity.verify.base import PAIR_LABELS, EvidencePair
 from veracity.verify.builtin import BuiltinJudge, Calibration, RawScore, softmax
+from veracity.verify.chunking import DEFAULT_CHUNK_WORDS, STRONG_REFUTATION, chunk_evidence
 from veracity.verify.decision import DecisionHead
 
 CALIBRATION_SETS = ("wice", "check_covid", "factcheck_gpt")

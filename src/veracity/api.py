@@ -1,0 +1,93 @@
+"""`score(documents, claims)`: each claim judged against its own document, for code that already holds the
+evidence (a generated answer and the sources it was given, a summary and its article) and needs no store
+or claim extraction. Whole articles against a corpus go through `veracity.checker.Checker` instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
+
+from veracity.errors import InputError
+from veracity.verify.base import PairLabel
+from veracity.verify.chunking import DEFAULT_CHUNK_WORDS, predicted_label
+from veracity.verify.documents import judge_documents
+
+if TYPE_CHECKING:
+    from veracity.resources import Resources
+
+Document = str | Sequence[str]  # one text, or its passages in order
+
+
+@dataclass(frozen=True)
+class Score:
+    """One claim's verdict over its document: the label, its probabilities, a reason a person can check, and
+    the part of the document that decided (None when the document held no text)."""
+
+    label: PairLabel
+    supported: float
+    refuted: float
+    not_enough_evidence: float
+    reason: str
+    passage: str | None
+
+
+class Scorer:
+    """A verifier kept loaded between calls: build one, then `score` as often as needed.
+
+    Models load on the first `score`, not here; an unknown verifier name or option fails here, at once.
+    """
+
+    def __init__(
+        self,
+        verifier: str = "builtin",
+        *,
+        resources: Resources | None = None,
+        chunk_words: int = DEFAULT_CHUNK_WORDS,
+        **options: object,
+    ) -> None:
+        from veracity.resources import Resources
+        from veracity.verify import VERIFIERS
+
+        if chunk_words < 1:
+            raise InputError(f"chunk_words must be at least 1, not {chunk_words}")
+        self.verifier_name = verifier
+        self.chunk_words = chunk_words
+        self._verifier: Any = VERIFIERS.create(verifier, resources=resources or Resources(), **options)
+
+    def score(self, documents: Sequence[Document], claims: Sequence[str]) -> list[Score]:
+        """Claim i against document i; a long document is read in chunks of `chunk_words` words."""
+        if isinstance(documents, str) or isinstance(claims, str):
+            raise InputError("documents and claims must be lists (one document per claim)")
+        if len(documents) != len(claims):
+            raise InputError(
+                f"{len(documents)} documents for {len(claims)} claims: give one document per claim"
+            )
+        for claim in claims:
+            if not isinstance(claim, str) or not claim.strip():
+                raise InputError("every claim must be non-empty text")
+        passages = [[document] if isinstance(document, str) else list(document) for document in documents]
+        if any(not isinstance(text, str) for texts in passages for text in texts):
+            raise InputError("a document must be text, or a list of its passages as text")
+        judged = judge_documents(self._verifier, claims, passages, chunk_words=self.chunk_words)
+        empty = "the document holds no text"
+        return [
+            Score(
+                label=cast(PairLabel, predicted_label(item.probabilities)),
+                supported=item.probabilities["supported"],
+                refuted=item.probabilities["refuted"],
+                not_enough_evidence=item.probabilities["not_enough_evidence"],
+                reason=str(getattr(item.judgement, "reason", "")) if item.judgement else empty,
+                passage=item.chunk,
+            )
+            for item in judged
+        ]
+
+
+def score(
+    documents: Sequence[Document], claims: Sequence[str], verifier: str = "builtin", **options: Any
+) -> list[Score]:
+    """`Scorer(verifier, **options).score(documents, claims)`: loads the models on each call, so keep a
+    `Scorer` for repeated use."""
+    return Scorer(verifier, **options).score(documents, claims)

@@ -1,0 +1,84 @@
+"""The library entry points: `veracity.score(documents, claims)`, `Scorer`, and the lazy top-level names."""
+
+from __future__ import annotations
+
+import pytest
+
+import veracity
+from veracity.api import Scorer
+from veracity.errors import ConfigError, InputError
+from veracity.eval.datasets import Pair
+from veracity.eval.harness import build_verifier, judge_pairs
+from veracity.resources import Resources
+
+SCHOOL = (
+    "An Israeli air strike hit the al-Tabi'in school in the Daraj district of Gaza City at dawn on Saturday "
+    "10 August 2024. Gaza's civil defence agency said about 93 people were killed."
+)
+DOHA = "Hamas officials said the movement would not send negotiators to the ceasefire round in Doha."
+
+
+def test_top_level_names_load_on_first_use() -> None:
+    from veracity.checker import Checker
+
+    assert veracity.Scorer is Scorer and veracity.Checker is Checker
+    assert callable(veracity.score)
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        _ = veracity.nothing  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("documents", "claims", "message"),
+    [
+        (["one"], ["a claim", "another"], "1 documents for 2 claims"),
+        ("a text", ["a claim"], "must be lists"),
+        (["evidence"], ["  "], "non-empty text"),
+        ([["fine", 3]], ["a claim"], "list of its passages as text"),
+    ],
+)
+def test_bad_input_is_an_input_error_before_any_model_loads(
+    documents: object, claims: list[str], message: str
+) -> None:
+    scorer = Scorer("slots-only", resources=Resources(spacy_model="absent-model"))
+    with pytest.raises(InputError, match=message):
+        scorer.score(documents, claims)  # type: ignore[arg-type]
+
+
+def test_unknown_verifiers_options_and_chunk_sizes_fail_at_construction() -> None:
+    with pytest.raises(ConfigError, match="unknown verifier 'nope'"):
+        Scorer("nope")
+    with pytest.raises(ConfigError, match="passages_read"):
+        Scorer("builtin", passages_read="all")
+    with pytest.raises(InputError, match="chunk_words"):
+        Scorer("slots-only", chunk_words=0)
+
+
+@pytest.mark.slow
+def test_the_builtin_verifier_scores_claims_against_their_documents() -> None:
+    scorer = Scorer("builtin")
+    claims = [
+        "An Israeli strike on the Al-Mawasi school killed 92 people.",
+        "Hamas stayed away from the Doha round.",
+        "The Bank of England cut interest rates.",
+    ]
+    school, doha, empty = scorer.score([SCHOOL, [DOHA, "Egypt and Qatar mediate."], ""], claims)
+    assert school.label == "refuted" and "Al-Mawasi" in school.reason and school.passage == SCHOOL
+    assert doha.label == "supported" and doha.passage is not None and DOHA in doha.passage
+    assert doha.supported + doha.refuted + doha.not_enough_evidence == pytest.approx(1.0)
+    assert empty.label == "not_enough_evidence" and empty.passage is None and "no text" in empty.reason
+
+
+@pytest.mark.slow
+def test_score_gives_the_figures_the_harness_measures() -> None:
+    """`score` and `veracity eval` judge alike, so the benchmarks describe what a caller gets."""
+    documents = [[SCHOOL], [DOHA], [SCHOOL, DOHA]]
+    claims = ["About 93 people were killed in Gaza City.", "Hamas sent negotiators to Doha.", "Hamas met."]
+    scored = veracity.score(documents, claims, verifier="builtin-fast")
+    pairs = [
+        Pair(id=str(i), claim=claim, evidence=tuple(document), label="supported")
+        for i, (claim, document) in enumerate(zip(claims, documents, strict=True))
+    ]
+    measured = judge_pairs(build_verifier("builtin-fast", Resources()), pairs)
+    assert [(s.supported, s.refuted, s.not_enough_evidence) for s in scored] == [
+        (m["supported"], m["refuted"], m["not_enough_evidence"]) for m in measured
+    ]
