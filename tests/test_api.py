@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import pytest
 
 import veracity
@@ -82,3 +85,37 @@ def test_score_gives_the_figures_the_harness_measures() -> None:
     assert [(s.supported, s.refuted, s.not_enough_evidence) for s in scored] == [
         (m["supported"], m["refuted"], m["not_enough_evidence"]) for m in measured
     ]
+
+
+def test_check_text_refuses_evidence_that_is_not_a_list_of_sources() -> None:
+    for evidence in ("one string", Path("a.txt"), [3]):
+        with pytest.raises(InputError, match="list of texts, paths or Documents"):
+            veracity.check_text("Some text.", evidence)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+def test_check_text_checks_a_text_against_pasted_and_file_sources(examples_dir: Path, tmp_path: Path) -> None:
+    pasted = (
+        "Hamas stays away from Doha\nPublished: 2024-08-14\n\n"
+        "Hamas said on 13 August 2024 that it would not take part in the ceasefire talks in Doha "
+        "on 15 August."
+    )
+    report = veracity.check_text(
+        (examples_dir / "gaza_talks.txt").read_text(encoding="utf-8"),
+        [examples_dir / "evidence" / "al_tabiin_school_strike.md", pasted],
+        published=date(2024, 8, 14),
+        resources=Resources(),
+    )
+    by_verdict = {checked.verdict: checked for checked in report.claims}
+    refuted, supported = by_verdict["refuted"], by_verdict["supported"]
+    assert "92" in refuted.claim.text and "al-Tabi'in" in refuted.reason
+    assert "not participate" in supported.claim.text
+    (cited,) = [item.passage for item in supported.evidence if item.stance == "supports"]
+    assert (cited.source, cited.title, cited.published) == (
+        "evidence[1]",
+        "Hamas stays away from Doha",
+        date(2024, 8, 14),
+    )
+    assert report.verifier is not None and report.verifier.name == "align"
+    with pytest.raises(InputError, match=r"evidence\[0\] is empty"):
+        veracity.check_text("Hamas met in Doha.", ["   "])

@@ -1,15 +1,23 @@
-"""`score(documents, claims)`: each claim judged against its own document, for code that already holds the
-evidence (a generated answer and the sources it was given, a summary and its article) and needs no store
-or claim extraction. Whole articles against a corpus go through `veracity.checker.Checker` instead.
+"""The library's entry points for code that already holds the evidence (a generated answer and the sources
+it was given, a summary and its article), so needs no store of its own:
+
+- `score(documents, claims)`: each claim judged against its own document, no claim extraction;
+- `check_text(text, evidence)`: a whole text checked as `veracity check --evidence` does (claims found,
+  evidence retrieved from the documents given, a `Report`).
+
+Whole articles against a corpus kept between runs go through `veracity.checker.Checker` and a store.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from veracity.errors import InputError
+from veracity.types import Article, Document, Report
 from veracity.verify.base import PairLabel
 from veracity.verify.chunking import DEFAULT_CHUNK_WORDS, predicted_label
 from veracity.verify.documents import judge_documents
@@ -17,7 +25,7 @@ from veracity.verify.documents import judge_documents
 if TYPE_CHECKING:
     from veracity.resources import Resources
 
-Document = str | Sequence[str]  # one text, or its passages in order
+ScoredDocument = str | Sequence[str]  # one text, or its passages in order
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,7 @@ class Scorer:
         self.chunk_words = chunk_words
         self._verifier: Any = VERIFIERS.create(verifier, resources=resources or Resources(), **options)
 
-    def score(self, documents: Sequence[Document], claims: Sequence[str]) -> list[Score]:
+    def score(self, documents: Sequence[ScoredDocument], claims: Sequence[str]) -> list[Score]:
         """Claim i against document i; a long document is read in chunks of `chunk_words` words."""
         if isinstance(documents, str) or isinstance(claims, str):
             raise InputError("documents and claims must be lists (one document per claim)")
@@ -86,8 +94,55 @@ class Scorer:
 
 
 def score(
-    documents: Sequence[Document], claims: Sequence[str], verifier: str = "builtin", **options: Any
+    documents: Sequence[ScoredDocument], claims: Sequence[str], verifier: str = "builtin", **options: Any
 ) -> list[Score]:
     """`Scorer(verifier, **options).score(documents, claims)`: loads the models on each call, so keep a
     `Scorer` for repeated use."""
     return Scorer(verifier, **options).score(documents, claims)
+
+
+def check_text(
+    text: str | Article,
+    evidence: Sequence[str | Path | Document],
+    *,
+    published: date | None = None,
+    verifier: str = "align",
+    resources: Resources | None = None,
+    **checker_options: Any,
+) -> Report:
+    """Check every check-worthy claim of `text` against `evidence` alone: texts, files or folders, or
+    `Document`s, indexed into a temporary store that is removed afterwards. `checker_options` are the
+    `Checker`'s (`verifier_options`, `top_k`, `min_checkworthiness`, ...); pass one `resources` to
+    repeated calls so the models load once."""
+    from veracity.checker import Checker
+    from veracity.ingest import article_from_text
+    from veracity.resources import Resources
+    from veracity.store.scratch import scratch_store
+
+    if isinstance(evidence, str | Path | Document) or not all(
+        isinstance(item, str | Path | Document) for item in evidence
+    ):
+        raise InputError("evidence must be a list of texts, paths or Documents")
+    article = text if isinstance(text, Article) else article_from_text(text, published=published)
+    resources = resources or Resources()
+    paths = [item for item in evidence if isinstance(item, Path)]
+    documents = [
+        _evidence_document(index, item) for index, item in enumerate(evidence) if isinstance(item, str)
+    ]
+    documents += [item for item in evidence if isinstance(item, Document)]
+    with (
+        scratch_store(paths, resources, documents=documents, progress=False) as (store_path, _),
+        Checker(store_path, resources=resources, verifier=verifier, **checker_options) as checker,
+    ):
+        return checker.check(article)
+
+
+def _evidence_document(index: int, text: str) -> Document:
+    """A pasted source as a document: its title and date lines are read as in an indexed text file."""
+    from veracity.ingest import article_from_text
+
+    source = f"evidence[{index}]"
+    parsed = article_from_text(text, source=source)
+    return Document(
+        doc_id=source, source=source, text=parsed.text, title=parsed.title, published=parsed.published
+    )
