@@ -368,6 +368,18 @@ def test_serve_command_answers_checks(example_store: Path, examples_dir: Path) -
         report = chosen.json()["report"]
         assert report["verifier"] == {"name": "builtin-fast", "options": {}}
         assert all(len(claim["evidence"]) <= 1 for claim in report["claims"])
+        school = (examples_dir / "evidence" / "al_tabiin_school_strike.md").read_text(encoding="utf-8")
+        own = httpx.post(
+            f"{base}/v1/checks?wait=true",
+            json={"text": article, "published": EXAMPLE_DATE, "evidence": [{"text": school}]},
+            timeout=120,
+        )
+        assert own.status_code == 200, own.text
+        assert own.json()["evidence_documents"] == 1
+        cited = {item["source"] for claim in own.json()["report"]["claims"] for item in claim["evidence"]}
+        assert cited == {"evidence[0]"}, "judged against the sources sent, not the store"
+        (toll,) = [claim for claim in own.json()["report"]["claims"] if "92" in claim["text"]]
+        assert toll["verdict"] == "refuted" and "al-Tabi'in" in toll["reason"]
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -113,6 +113,53 @@ def test_page_offers_the_verifiers_the_server_offers(browser_page: Any, store_di
     assert built == ["builtin", "builtin-fast"]
 
 
+def test_page_sends_pasted_and_uploaded_sources_with_the_check(
+    browser_page: Any, store_dir: Path, tmp_path: Path
+) -> None:
+    from fake_embedder import HashingEmbedder
+    from veracity.resources import Resources
+    from veracity.store import Store
+
+    cited: list[list[str]] = []
+
+    class SourceRecordingChecker(FakeChecker):
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path = path
+
+        def check(self, article: Any, progress: Any = None) -> Any:
+            with Store.open(self.path, read_only=True) as store:
+                count = store.stats()["passages"]
+                cited.append(sorted({p.source for p in store.get_passages(list(range(1, count + 1)))}))
+            return super().check(article, progress)
+
+    resources = Resources()
+    resources.__dict__["embedder"] = HashingEmbedder()
+    app = create_app(
+        store_dir,
+        checker_factory=lambda path, _v: SourceRecordingChecker(path) if path != store_dir else FakeChecker(),
+        resources=resources,
+    )
+    upload = tmp_path / "minutes.html"
+    upload.write_text("<html><body><p>The council approved the bridge budget.</p></body></html>")
+    page = browser_page
+    with live_server(app) as base_url:
+        page.goto(base_url + "/#/new")
+        page.fill("#f-text", "The bridge opened in 2019. The cost is unclear.")
+        page.click("#sources-field summary")
+        page.fill("#f-sources", "The bridge opened in May 2019.\n---\nThe river is low.\n  ---  \n")
+        page.set_input_files("#f-source-files", str(upload))
+        page.click("#submit-check")
+        page.wait_for_url("**/#/checks/*")
+        page.wait_for_selector("#report:not([hidden])")
+        assert "against 3 sources given with it" in page.inner_text("#check-meta")
+        page.goto(base_url + "/#/checks")
+        row = page.locator("#checks-body tr").first
+        row.wait_for()
+        assert "3 sources" in row.inner_text()
+    assert cited == [["evidence:minutes.html", "evidence[0]", "evidence[1]"]]
+
+
 @pytest.mark.slow
 def test_real_checker_on_the_bundled_example(browser_page: Any, examples_dir: Path, tmp_path: Path) -> None:
     """The bundled example, end to end: real store, real Checker, real page."""

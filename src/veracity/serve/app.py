@@ -10,7 +10,7 @@ import logging
 import secrets
 import tempfile
 import threading
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePath
 from typing import Annotated, Any
@@ -170,6 +170,18 @@ def create_app(
     database_path = db_path or default_db_path(store_path)
     store_lock = threading.Lock()
 
+    @contextlib.contextmanager
+    def evidence_checker(documents: Sequence[Document], verifier: str) -> Iterator[CheckerLike]:
+        """A Checker over a check's own documents, in a temporary store removed after the check."""
+        from veracity.store.scratch import scratch_store
+
+        with scratch_store((), resources, documents=documents, progress=False) as (scratch, _):
+            checker = factory(scratch, verifier)
+            try:
+                yield checker
+            finally:
+                checker.close()
+
     def make_queue(db: JobDatabase) -> JobQueue:
         return JobQueue(
             db,
@@ -179,6 +191,7 @@ def create_app(
             capacity=queue_size,
             timeout_s=job_timeout_s,
             warm_up=warm_up,
+            evidence_checker=evidence_checker,
         )
 
     @asynccontextmanager
@@ -271,7 +284,8 @@ def create_app(
                 f"verifier: {body.verifier!r} is not offered by this server (choose one of: {offered})"
             )
         article, kind = await _article_from_request(body, fetcher)
-        job = await asyncio.to_thread(queue.submit, article, kind, body.verifier)
+        evidence = await asyncio.to_thread(_evidence_from_json, body.evidence) if body.evidence else []
+        job = await asyncio.to_thread(queue.submit, article, kind, body.verifier, evidence)
         location = str(request.url_for("get_check", job_id=job.id).path)
         if wait and len(article.text) <= WAIT_MAX_CHARS:
             loop = asyncio.get_running_loop()
@@ -551,7 +565,7 @@ def _validation_message(errors: Any) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def _documents_from_json(items: list[DocumentIn]) -> list[Document]:
+def _documents_from_json(items: list[DocumentIn], *, field: str = "documents") -> list[Document]:
     from veracity.ingest import article_from_html, article_from_text
 
     documents = []
@@ -559,7 +573,10 @@ def _documents_from_json(items: list[DocumentIn]) -> list[Document]:
         convert = article_from_html if item.html is not None else article_from_text
         raw = item.html if item.html is not None else item.text
         assert raw is not None
-        parsed = convert(raw, title=item.title, published=item.published, source=item.url or "-")
+        try:
+            parsed = convert(raw, title=item.title, published=item.published, source=item.url or "-")
+        except InputError as exc:
+            raise InputError(f"{field}.{index}: {exc}") from None
         doc_id = item.id or f"api-{hashlib.sha256(parsed.text.encode()).hexdigest()[:16]}"
         documents.append(
             Document(
@@ -572,8 +589,22 @@ def _documents_from_json(items: list[DocumentIn]) -> list[Document]:
             )
         )
         if not parsed.text.strip():
-            raise InputError(f"documents.{index}: no text left after reading the document")
+            raise InputError(f"{field}.{index}: no text left after reading the document")
     return documents
+
+
+def _evidence_from_json(items: list[DocumentIn]) -> list[Document]:
+    """A check's own evidence, so that a cited passage says which document it came from: by its url, else
+    its id (the page sends an uploaded file's name), else its place in the list."""
+    documents = _documents_from_json(items, field="evidence")
+    return [
+        dataclasses.replace(
+            document,
+            doc_id=item.id or f"evidence-{index}",
+            source=item.url or (f"evidence:{item.id}" if item.id else f"evidence[{index}]"),
+        )
+        for index, (document, item) in enumerate(zip(documents, items, strict=True))
+    ]
 
 
 def _documents_from_files(files: list[tuple[str, bytes]]) -> list[Document]:

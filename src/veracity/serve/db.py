@@ -10,7 +10,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from veracity.errors import StoreError
-from veracity.types import Article, VerdictLabel
+from veracity.types import Article, Document, VerdictLabel
 
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 FINISHED: tuple[JobStatus, ...] = ("succeeded", "failed")
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -44,7 +44,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     error TEXT,
     summary TEXT,
     report TEXT,
-    verifier TEXT
+    verifier TEXT,
+    evidence TEXT,
+    evidence_count INTEGER
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs (status, seq);
 CREATE TABLE IF NOT EXISTS overrides (
@@ -61,11 +63,13 @@ CREATE TABLE IF NOT EXISTS overrides (
 
 _LIST_COLUMNS = (
     "id, status, created_at, started_at, finished_at, attempts, input_kind, source, title, published,"
-    " progress_done, progress_total, error, summary, verifier"
+    " progress_done, progress_total, error, summary, verifier, evidence_count"
 )
-_MIGRATIONS = {
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
     # version 1 -> 2: the verifier a client chose for each check (NULL: the server's default)
-    1: "ALTER TABLE jobs ADD COLUMN verifier TEXT",
+    1: ("ALTER TABLE jobs ADD COLUMN verifier TEXT",),
+    # version 2 -> 3: the documents a check is judged against instead of the store (NULL: the store)
+    2: ("ALTER TABLE jobs ADD COLUMN evidence TEXT", "ALTER TABLE jobs ADD COLUMN evidence_count INTEGER"),
 }
 
 
@@ -113,6 +117,8 @@ class Job:
     error: str | None
     summary: dict[str, int] | None
     verifier: str | None = None  # None: queued before version 2 recorded it; the default judges it
+    evidence: tuple[Document, ...] = ()  # judged against these alone; none: against the server's store
+    evidence_count: int | None = None  # len(evidence), also where a listing leaves the texts unread
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -124,6 +130,7 @@ class Job:
             "attempts": self.attempts,
             "input": self.input_kind,
             "verifier": self.verifier,
+            "evidence_documents": self.evidence_count,
             "title": self.article.title,
             "source": self.article.source,
             "published": self.article.published.isoformat() if self.article.published else None,
@@ -179,7 +186,8 @@ class JobDatabase:
             return
         with self._transaction() as conn:
             while version < SCHEMA_VERSION:
-                conn.execute(_MIGRATIONS[version])
+                for statement in _MIGRATIONS[version]:
+                    conn.execute(statement)
                 version += 1
             conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(version),))
 
@@ -198,12 +206,19 @@ class JobDatabase:
         with self._lock:
             self._conn.close()
 
-    def create_job(self, article: Article, input_kind: str, verifier: str | None = None) -> Job:
+    def create_job(
+        self,
+        article: Article,
+        input_kind: str,
+        verifier: str | None = None,
+        evidence: Sequence[Document] = (),
+    ) -> Job:
         job_id = uuid.uuid4().hex
+        stored = json.dumps([_document_to_dict(document) for document in evidence]) if evidence else None
         with self._transaction() as conn:
             conn.execute(
                 "INSERT INTO jobs (id, status, created_at, input_kind, verifier, source, title, published,"
-                " article_text) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?)",
+                " article_text, evidence, evidence_count) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     job_id,
                     utc_now(),
@@ -213,6 +228,8 @@ class JobDatabase:
                     article.title,
                     article.published.isoformat() if article.published else None,
                     article.text,
+                    stored,
+                    len(evidence) if evidence else None,
                 ),
             )
         job = self.get_job(job_id)
@@ -240,7 +257,8 @@ class JobDatabase:
         with self._lock:
             total = self._conn.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
             rows = self._conn.execute(
-                f"SELECT {_LIST_COLUMNS}, '' AS article_text FROM jobs ORDER BY seq DESC LIMIT ? OFFSET ?",
+                f"SELECT {_LIST_COLUMNS}, '' AS article_text, NULL AS evidence FROM jobs"
+                " ORDER BY seq DESC LIMIT ? OFFSET ?",
                 (limit, offset),
             ).fetchall()
         return [_job_from_row(row) for row in rows], int(total)
@@ -390,4 +408,29 @@ def _job_from_row(row: sqlite3.Row) -> Job:
         error=row["error"],
         summary=json.loads(row["summary"]) if row["summary"] else None,
         verifier=row["verifier"],
+        evidence=tuple(_document_from_dict(item) for item in json.loads(row["evidence"] or "[]")),
+        evidence_count=row["evidence_count"],
+    )
+
+
+def _document_to_dict(document: Document) -> dict[str, Any]:
+    return {
+        "doc_id": document.doc_id,
+        "source": document.source,
+        "text": document.text,
+        "title": document.title,
+        "url": document.url,
+        "published": document.published.isoformat() if document.published else None,
+    }
+
+
+def _document_from_dict(item: dict[str, Any]) -> Document:
+    published = date.fromisoformat(item["published"]) if item.get("published") else None
+    return Document(
+        doc_id=item["doc_id"],
+        source=item["source"],
+        text=item["text"],
+        title=item.get("title"),
+        url=item.get("url"),
+        published=published,
     )

@@ -95,6 +95,10 @@ def to_markdown(job: Job, report: Mapping[str, Any], overrides: Mapping[str, Ove
     verifier = merged.get("verifier")
     if verifier:
         meta.append(f"verifier {_md(VerifierUsed(verifier['name'], verifier['options']).label())}")
+    if job.evidence_count:
+        meta.append(
+            f"against {job.evidence_count} source{'s' if job.evidence_count > 1 else ''} given with it"
+        )
     if article.get("published"):
         meta.insert(0, f"published {article['published']}")
     if article.get("source") and article["source"] != "-":

@@ -17,14 +17,15 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from veracity.checker import ProgressCallback
-from veracity.errors import VeracityError
+from veracity.errors import ConfigError, VeracityError
 from veracity.serve.db import Job, JobDatabase
-from veracity.types import Article, Report
+from veracity.types import Article, Document, Report
 
 log = logging.getLogger("veracity.serve")
 
@@ -43,6 +44,9 @@ class QueueFullError(Exception):
 
 CheckerFactory = Callable[[str], CheckerLike]
 """Builds a Checker that judges with the named verifier; called inside the worker thread that uses it."""
+EvidenceCheckerFactory = Callable[[Sequence[Document], str], AbstractContextManager[CheckerLike]]
+"""A Checker over the given documents alone (a temporary store) that judges with the named verifier, for the
+span of one check; what it built is removed when the context closes."""
 
 
 class _Aborted(Exception):
@@ -72,6 +76,7 @@ class JobQueue:
         timeout_s: float,
         max_attempts: int = 2,
         warm_up: bool = True,
+        evidence_checker: EvidenceCheckerFactory | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -83,6 +88,7 @@ class JobQueue:
         self.timeout_s = timeout_s
         self.max_attempts = max_attempts
         self._checker_factory = checker_factory
+        self._evidence_checker = evidence_checker
         self.default_verifier = default_verifier
         self._warm_up = warm_up
         self._pending: deque[str] = deque()
@@ -135,14 +141,21 @@ class JobQueue:
         for thread in self._threads:
             thread.join(timeout=max(0.0, deadline - time.monotonic()))
 
-    def submit(self, article: Article, input_kind: str, verifier: str | None = None) -> Job:
-        """Queue a check; `verifier` None judges with the default (the caller checks that it is offered)."""
+    def submit(
+        self,
+        article: Article,
+        input_kind: str,
+        verifier: str | None = None,
+        evidence: Sequence[Document] = (),
+    ) -> Job:
+        """Queue a check; `verifier` None judges with the default (the caller checks that it is offered);
+        `evidence`, when given, is what the check is judged against instead of the store."""
         with self._cond:
             if len(self._pending) >= self.capacity:
                 raise QueueFullError(
                     f"the check queue is full ({self.capacity} waiting); retry in a few seconds"
                 )
-            job = self.db.create_job(article, input_kind, verifier or self.default_verifier)
+            job = self.db.create_job(article, input_kind, verifier or self.default_verifier, evidence)
             self._pending.append(job.id)
             self._completion[job.id] = []
             self._cond.notify()
@@ -229,12 +242,14 @@ class JobQueue:
             job = self.db.get_job(job_id) if attempt is not None else None
             if attempt is None or job is None:
                 return
+            verifier = job.verifier or self.default_verifier
             # built before the clock starts: loading a verifier's models is not the check's time
-            checker = checkers.get(job.verifier or self.default_verifier, generation)
+            checker = checkers.get(verifier, generation)
             running = _Running(job_id, attempt, time.monotonic() + self.timeout_s)
             with self._cond:
                 self._running[job_id] = running
-            report = checker.check(job.article, progress=self._progress(running))
+            with self._checker_for(job.evidence, verifier, checker) as chosen:
+                report = chosen.check(job.article, progress=self._progress(running))
             with running.lock:
                 if running.aborted is None:
                     self.db.finish(job_id, attempt, report.to_dict())
@@ -251,6 +266,16 @@ class JobQueue:
             with self._cond:
                 self._running.pop(job_id, None)
                 self._signal_done(job_id)
+
+    def _checker_for(
+        self, evidence: Sequence[Document], verifier: str, store_checker: CheckerLike
+    ) -> AbstractContextManager[CheckerLike]:
+        """The store's Checker, or one over the check's own evidence (indexing it is the check's time)."""
+        if not evidence:
+            return nullcontext(store_checker)
+        if self._evidence_checker is None:
+            raise ConfigError("this server does not check against evidence given with the article")
+        return self._evidence_checker(evidence, verifier)
 
     def _fail(self, running: _Running | None, job_id: str, error: str) -> None:
         if running is None:

@@ -10,6 +10,28 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from veracity.types import VerdictLabel
 
 ExportFormat = Literal["json", "markdown", "claimreview"]
+MAX_EVIDENCE_DOCUMENTS = 200  # per check; a larger corpus belongs in the store (POST /v1/documents)
+
+
+class DocumentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | None = Field(
+        default=None, max_length=500, description="Stable id; derived from the text if absent."
+    )
+    text: str | None = None
+    html: str | None = None
+    title: str | None = Field(default=None, max_length=500)
+    url: str | None = Field(default=None, max_length=2000)
+    published: date | None = None
+
+    @model_validator(mode="after")
+    def one_body(self) -> Self:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of text or html")
+        if not (self.text or self.html or "").strip():
+            raise ValueError("the document is empty")
+        return self
 
 
 class CheckRequest(BaseModel):
@@ -31,6 +53,13 @@ class CheckRequest(BaseModel):
         max_length=1000,
         description="One of the verifiers this server offers, spelled as GET /v1/verifiers lists it "
         '("builtin-fast", "builtin:passages_read=2"); the server\'s default when absent.',
+    )
+    evidence: list[DocumentIn] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=MAX_EVIDENCE_DOCUMENTS,
+        description="Documents to judge the article against instead of the server's store (a generated "
+        "text and its sources, a draft and its press release); they are indexed for this check alone.",
     )
 
     @model_validator(mode="after")
@@ -59,27 +88,6 @@ class OverrideRequest(BaseModel):
     def note_not_blank(self) -> Self:
         if not self.note.strip():
             raise ValueError("note is empty: say why the verdict was changed")
-        return self
-
-
-class DocumentIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str | None = Field(
-        default=None, max_length=500, description="Stable id; derived from the text if absent."
-    )
-    text: str | None = None
-    html: str | None = None
-    title: str | None = Field(default=None, max_length=500)
-    url: str | None = Field(default=None, max_length=2000)
-    published: date | None = None
-
-    @model_validator(mode="after")
-    def one_body(self) -> Self:
-        if (self.text is None) == (self.html is None):
-            raise ValueError("give exactly one of text or html")
-        if not (self.text or self.html or "").strip():
-            raise ValueError("the document is empty")
         return self
 
 

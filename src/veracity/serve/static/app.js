@@ -105,10 +105,23 @@
 
   // ---- new check -----------------------------------------------------------------------------------
 
+  function plural(count, noun) {
+    return `${count} ${noun}${count === 1 ? "" : "s"}`;
+  }
+
   async function readFile(file) {
     const text = await file.text();
     const isHtml = /\.(html?|xhtml)$/i.test(file.name) || file.type === "text/html";
     return isHtml ? { html: text } : { text };
+  }
+
+  // Pasted sources are split at lines of three or more dashes; uploaded ones are cited by file name.
+  async function readSources() {
+    const pasted = $("f-sources").value.split(/^[ \t]*-{3,}[ \t]*$/m)
+      .map((part) => part.trim()).filter(Boolean).map((text) => ({ text }));
+    const uploaded = await Promise.all([...$("f-source-files").files].map(
+      async (file) => ({ ...(await readFile(file)), id: file.name })));
+    return [...pasted, ...uploaded];
   }
 
   async function submitCheck(event) {
@@ -129,6 +142,8 @@
     if (title) body.title = title;
     if (published) body.published = published;
     if (!$("verifier-field").hidden) body.verifier = $("f-verifier").value;
+    const sources = await readSources();
+    if (sources.length) body.evidence = sources;
     if (file) Object.assign(body, await readFile(file));
     else if (url) body.url = url;
     else body.text = text;
@@ -188,6 +203,7 @@
     if (job.published) meta.push(`published ${job.published}`);
     meta.push(`submitted ${formatTime(job.created_at)}`);
     if (job.verifier) meta.push(`verifier ${job.verifier}`);
+    if (job.evidence_documents) meta.push(`against ${plural(job.evidence_documents, "source")} given with it`);
     $("check-meta").textContent = meta.join(" · ");
     $("check-eyebrow").textContent = job.status === "succeeded" ? "Fact check" : "Fact check · " + job.status;
 
@@ -476,7 +492,7 @@
     return el("tr", {},
       el("td", { class: "title-cell" },
         el("a", { href: `#/checks/${job.id}` }, title),
-        el("span", { class: "sub" }, [job.source && job.source !== "-" ? job.source : `${job.input} input`, job.verifier].filter(Boolean).join(" · "))),
+        el("span", { class: "sub" }, [job.source && job.source !== "-" ? job.source : `${job.input} input`, job.verifier, job.evidence_documents ? plural(job.evidence_documents, "source") : null].filter(Boolean).join(" · "))),
       el("td", {}, el("span", { class: `status ${job.status}` }, status)),
       el("td", {}, el("span", { class: "mini" }, summary ? [el("span", { class: "chip" }, `${summary.claims} claims`), ...chips] : "—")),
       el("td", {}, formatTime(job.created_at)),
