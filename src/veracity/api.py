@@ -116,6 +116,7 @@ def check_text(
     repeated calls so the models load once."""
     from veracity.checker import Checker
     from veracity.ingest import article_from_text
+    from veracity.ingest.evidence import evidence_document
     from veracity.resources import Resources
     from veracity.store.scratch import scratch_store
 
@@ -127,22 +128,12 @@ def check_text(
     resources = resources or Resources()
     paths = [item for item in evidence if isinstance(item, Path)]
     documents = [
-        _evidence_document(index, item) for index, item in enumerate(evidence) if isinstance(item, str)
+        item if isinstance(item, Document) else evidence_document(index, text=item)
+        for index, item in enumerate(evidence)
+        if not isinstance(item, Path)
     ]
-    documents += [item for item in evidence if isinstance(item, Document)]
     with (
         scratch_store(paths, resources, documents=documents, progress=False) as (store_path, _),
         Checker(store_path, resources=resources, verifier=verifier, **checker_options) as checker,
     ):
         return checker.check(article)
-
-
-def _evidence_document(index: int, text: str) -> Document:
-    """A pasted source as a document: its title and date lines are read as in an indexed text file."""
-    from veracity.ingest import article_from_text
-
-    source = f"evidence[{index}]"
-    parsed = article_from_text(text, source=source)
-    return Document(
-        doc_id=source, source=source, text=parsed.text, title=parsed.title, published=parsed.published
-    )

@@ -426,10 +426,18 @@ def _calibrate_only(
 @app.command()
 def batch(
     input_path: Annotated[
-        Path, typer.Argument(help="JSONL (or .jsonl.gz): one {id, text|html, title?, published?}.")
+        Path,
+        typer.Argument(help="JSONL (or .jsonl.gz): one {id, text|html, title?, published?, evidence?}."),
     ],
-    store: StoreOption,
     output: Annotated[Path, typer.Option("--output", "-o", help="JSONL of reports, appended; resumable.")],
+    store: Annotated[
+        Path | None,
+        typer.Option(
+            "--store",
+            help="Evidence store folder; may be left out when every line brings its own 'evidence'.",
+            show_default=False,
+        ),
+    ] = None,
     engine: Annotated[str, typer.Option(help="local (process pool) or ray.")] = "local",
     workers: Annotated[int | None, typer.Option(help="Workers; default one per core.", min=1)] = None,
     address: Annotated[str | None, typer.Option(help="Ray cluster address to join (engine ray).")] = None,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from veracity.errors import StoreError
-from veracity.types import Article, CheckedClaim, Claim, Report, VerifierUsed
+from veracity.types import Article, CheckedClaim, Claim, Document, Report, VerifierUsed
 
 FAIL_MARK = "EXPLODE"
 CRASH_MARK = "KILL-THE-WORKER"
@@ -24,7 +25,7 @@ class FakeChecker:
     def warm_up(self) -> None:
         self.warmed = True
 
-    def check(self, article: Article) -> Report:
+    def check(self, article: Article, evidence: Sequence[Document] = ()) -> Report:
         if not self.warmed:
             raise RuntimeError("check before warm_up")
         if FAIL_MARK in article.text:
@@ -41,7 +42,12 @@ class FakeChecker:
                 sentence=match.group(),
             )
             claims.append(
-                CheckedClaim(claim=claim, verdict="not_enough_evidence", confidence=0.5, reason="fake")
+                CheckedClaim(
+                    claim=claim,
+                    verdict="not_enough_evidence",
+                    confidence=0.5,
+                    reason=f"fake, against {len(evidence)} sources" if evidence else "fake",
+                )
             )
         verifier = VerifierUsed(self.verifier) if self.verifier else None
         return Report(article=article, claims=claims, verifier=verifier)

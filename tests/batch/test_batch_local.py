@@ -82,6 +82,23 @@ def test_per_article_errors_are_recorded_and_the_run_goes_on(tmp_path: Path) -> 
     assert (result.checked, result.errors) == (4, 4)
 
 
+def test_an_article_with_its_own_evidence_is_checked_against_it(tmp_path: Path) -> None:
+    records = [
+        {
+            **ARTICLES[0],
+            "evidence": ["The council met.", {"html": "<p>A budget passed.</p>", "id": "m.html"}],
+        },
+        {**ARTICLES[1], "evidence": [{"text": "Rain.", "color": "blue"}]},
+        ARTICLES[3],
+    ]
+    result, output = run(tmp_path, records, workers=1)
+    lines = read_output(output)
+    assert {claim["reason"] for claim in lines["a1"]["report"]["claims"]} == {"fake, against 2 sources"}
+    assert lines[2] == {"id": 2, "status": "error", "error": "evidence[0]: unknown field 'color'"}
+    assert {claim["reason"] for claim in lines["a4"]["report"]["claims"]} == {"fake"}
+    assert (result.checked, result.errors) == (2, 1)  # type: ignore[attr-defined]
+
+
 def test_resume_skips_written_articles_and_cuts_a_torn_last_line(tmp_path: Path) -> None:
     output = tmp_path / "out.jsonl"
     kept = {"id": "a1", "status": "ok", "report": {"marker": "from the first run"}}

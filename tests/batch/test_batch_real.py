@@ -177,3 +177,34 @@ def test_the_cli_gate_fails_a_batch_after_writing_every_report(
     message = result.stderr.strip().splitlines()[-1]
     assert message.startswith(f"veracity: {len(refuted)} of 5 articles have claims failing --fail-on refuted")
     assert "gaza (" in message and message.endswith("1 article could not be checked: empty")
+
+
+def test_a_batch_without_a_store_checks_each_article_against_its_own_evidence(tmp_path: Path) -> None:
+    school = (EXAMPLES / "evidence" / "al_tabiin_school_strike.md").read_text(encoding="utf-8")
+    records = [
+        {
+            "id": "gaza",
+            "published": "2024-08-14",
+            "text": (EXAMPLES / "gaza_talks.txt").read_text(encoding="utf-8"),
+            "evidence": [school, {"text": "Hamas said it would not join the Doha talks.", "id": "hamas"}],
+        },
+        {"id": "no-sources", "text": "The Bank of England cut rates on Thursday."},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    output = tmp_path / "out.jsonl"
+    command = [sys.executable, "-m", "veracity", "batch", str(source), "--output", str(output)]
+    result = subprocess.run(
+        [*command, "--workers", "1", "--quiet"], capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr
+    written = reports(output)
+    assert written["no-sources"]["status"] == "error"
+    assert "no 'evidence' and the run has no --store" in str(written["no-sources"]["error"])
+    report: Any = written["gaza"]["report"]
+    cited = {item["source"] for claim in report["claims"] for item in claim["evidence"]}
+    assert cited <= {"evidence[0]", "evidence:hamas"} and "evidence[0]" in cited
+    (toll,) = [claim for claim in report["claims"] if "92" in claim["text"]]
+    assert toll["verdict"] == "refuted" and "al-Tabi'in" in toll["reason"]
+    validator = Draft202012Validator(report_schema())
+    assert [error.message for error in validator.iter_errors(report)] == []

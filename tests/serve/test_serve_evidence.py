@@ -102,7 +102,7 @@ def test_a_check_with_evidence_is_judged_against_those_documents_alone(
         ([], "evidence: List should have at least 1 item"),
         ([{"text": "  "}], "evidence.0: the document is empty"),
         ([{"text": "a", "html": "<p>b</p>"}], "evidence.0: give exactly one of text or html"),
-        ([{"html": "<html><body><script>x()</script></body></html>"}], "evidence.0: the article is empty"),
+        ([{"html": "<html><body><script>x()</script></body></html>"}], "evidence[0] is empty"),
         ([{"text": "fine"}] * (MAX_EVIDENCE_DOCUMENTS + 1), f"at most {MAX_EVIDENCE_DOCUMENTS} items"),
     ],
 )

@@ -4,26 +4,29 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from veracity.errors import InputError, VeracityError
-from veracity.types import Article, Report
+from veracity.ingest.evidence import evidence_from_record
+from veracity.types import Article, Document, Report
 
 logger = logging.getLogger(__name__)
 
 MAX_ERROR_CHARS = 500
+WARM_UP_TEXT = "The city council approved a budget of 5 million dollars on Monday."
 
 
 class ArticleChecker(Protocol):
-    """What a batch worker needs of a checker; `veracity.checker.Checker` is the real one."""
+    """What a batch worker needs of a checker; `StoreOrEvidenceChecker` is the real one. `evidence` is what
+    the article's input line brought to be checked against (none: the run's store)."""
 
     def warm_up(self) -> None: ...
 
-    def check(self, article: Article) -> Report: ...
+    def check(self, article: Article, evidence: Sequence[Document] = ()) -> Report: ...
 
 
 CheckerFactory = Callable[[], ArticleChecker]
@@ -32,18 +35,58 @@ CheckerFactory = Callable[[], ArticleChecker]
 
 @dataclass(frozen=True)
 class CheckerSpec:
-    """A picklable recipe for `Checker(store_path, verifier=...)`, built once in each worker."""
+    """A picklable recipe for the real checker, built once in each worker."""
 
-    store_path: str
+    store_path: str | None  # None: every input line must bring its own `evidence`
     verifier: str = "align"
     verifier_options: tuple[tuple[str, str], ...] = ()  # ("passages_read", "2"): `--verifier-option`
 
     def __call__(self) -> ArticleChecker:
-        from veracity.checker import Checker
+        return StoreOrEvidenceChecker(self)
 
-        return Checker(
-            Path(self.store_path), verifier=self.verifier, verifier_options=dict(self.verifier_options)
+
+class StoreOrEvidenceChecker:
+    """Checks an article against the run's store, or against the `evidence` its input line brings (the
+    sources of a generated answer) through a temporary store, as `check --evidence` does; one `Resources`
+    serves both, so the models load once per worker."""
+
+    def __init__(self, spec: CheckerSpec) -> None:
+        from veracity.checker import Checker
+        from veracity.resources import Resources
+
+        self.spec = spec
+        self.resources = Resources()
+        self.store_checker = (
+            Checker(
+                Path(spec.store_path),
+                resources=self.resources,
+                verifier=spec.verifier,
+                verifier_options=dict(spec.verifier_options),
+            )
+            if spec.store_path
+            else None
         )
+
+    def warm_up(self) -> None:
+        if self.store_checker is not None:
+            self.store_checker.warm_up()
+        else:
+            self.check(Article(text=WARM_UP_TEXT), [Document("warm-up", "warm-up", WARM_UP_TEXT)])
+
+    def check(self, article: Article, evidence: Sequence[Document] = ()) -> Report:
+        from veracity.api import check_text
+
+        if evidence:
+            return check_text(
+                article,
+                evidence,
+                resources=self.resources,
+                verifier=self.spec.verifier,
+                verifier_options=dict(self.spec.verifier_options),
+            )
+        if self.store_checker is None:
+            raise InputError("this article has no 'evidence' and the run has no --store to check it against")
+        return self.store_checker.check(article)
 
 
 @dataclass(frozen=True)
@@ -79,7 +122,9 @@ class ArticleWorker:
         record = json.loads(line)  # the driver validated every line before handing it out
         article_id = record["id"]
         try:
-            report = self.checker.check(article_from_record(record, source=f"{self.input_name}#{article_id}"))
+            article = article_from_record(record, source=f"{self.input_name}#{article_id}")
+            evidence = evidence_from_record(record["evidence"]) if "evidence" in record else []
+            report = self.checker.check(article, evidence)
         except Exception as exc:
             logger.debug("article %r failed", article_id, exc_info=True)
             return Outcome(

@@ -42,7 +42,7 @@ class BatchResult:
 def run_batch(
     input_path: Path | str,
     output_path: Path | str,
-    store_path: Path | str,
+    store_path: Path | str | None,
     *,
     engine: str = "local",
     workers: int | None = None,
@@ -54,10 +54,12 @@ def run_batch(
     """Check every article of a JSON Lines file into `output_path`, one report line per article id.
 
     `workers=None` means one per available core (local) or per cluster CPU (Ray, `address` given).
-    Safe to rerun after a crash or Ctrl-C: articles already in the output are skipped.
+    Safe to rerun after a crash or Ctrl-C: articles already in the output are skipped. An input line may
+    bring its own `evidence` (texts or {text | html, title?, url?, published?, id?}) to be checked against
+    instead of the store; with `store_path` None every line must.
     """
     spec = CheckerSpec(
-        store_path=str(Path(store_path).resolve()),
+        store_path=str(Path(store_path).resolve()) if store_path is not None else None,
         verifier=verifier,
         verifier_options=tuple(sorted((verifier_options or {}).items())),
     )

@@ -565,7 +565,7 @@ def _validation_message(errors: Any) -> str:
     return "; ".join(parts) or "invalid request"
 
 
-def _documents_from_json(items: list[DocumentIn], *, field: str = "documents") -> list[Document]:
+def _documents_from_json(items: list[DocumentIn]) -> list[Document]:
     from veracity.ingest import article_from_html, article_from_text
 
     documents = []
@@ -576,7 +576,7 @@ def _documents_from_json(items: list[DocumentIn], *, field: str = "documents") -
         try:
             parsed = convert(raw, title=item.title, published=item.published, source=item.url or "-")
         except InputError as exc:
-            raise InputError(f"{field}.{index}: {exc}") from None
+            raise InputError(f"documents.{index}: {exc}") from None
         doc_id = item.id or f"api-{hashlib.sha256(parsed.text.encode()).hexdigest()[:16]}"
         documents.append(
             Document(
@@ -589,21 +589,24 @@ def _documents_from_json(items: list[DocumentIn], *, field: str = "documents") -
             )
         )
         if not parsed.text.strip():
-            raise InputError(f"{field}.{index}: no text left after reading the document")
+            raise InputError(f"documents.{index}: no text left after reading the document")
     return documents
 
 
 def _evidence_from_json(items: list[DocumentIn]) -> list[Document]:
-    """A check's own evidence, so that a cited passage says which document it came from: by its url, else
-    its id (the page sends an uploaded file's name), else its place in the list."""
-    documents = _documents_from_json(items, field="evidence")
+    from veracity.ingest.evidence import evidence_document
+
     return [
-        dataclasses.replace(
-            document,
-            doc_id=item.id or f"evidence-{index}",
-            source=item.url or (f"evidence:{item.id}" if item.id else f"evidence[{index}]"),
+        evidence_document(
+            index,
+            text=item.text,
+            html=item.html,
+            title=item.title,
+            url=item.url,
+            published=item.published,
+            name=item.id,
         )
-        for index, (document, item) in enumerate(zip(documents, items, strict=True))
+        for index, item in enumerate(items)
     ]
 
 
