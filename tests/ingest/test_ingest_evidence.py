@@ -49,3 +49,15 @@ def test_bad_evidence_names_the_source_at_fault(value: object, message: str) -> 
 def test_a_url_names_the_source_in_errors_too() -> None:
     with pytest.raises(InputError, match=r"https://example\.org/empty"):
         evidence_document(0, html="<html><body></body></html>", url="https://example.org/empty")
+
+
+def test_two_sources_with_one_id_are_refused_before_either_is_lost() -> None:
+    from veracity.resources import Resources
+    from veracity.store.scratch import scratch_store
+
+    twins = evidence_from_record([{"text": "One.", "id": "a"}, {"text": "Two.", "id": "a"}])
+    with (
+        pytest.raises(InputError, match="distinct ids; 'a' is given more than once"),
+        scratch_store((), Resources(spacy_model="absent"), documents=twins),
+    ):
+        pass

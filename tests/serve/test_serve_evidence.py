@@ -104,6 +104,7 @@ def test_a_check_with_evidence_is_judged_against_those_documents_alone(
         ([{"text": "a", "html": "<p>b</p>"}], "evidence.0: give exactly one of text or html"),
         ([{"html": "<html><body><script>x()</script></body></html>"}], "evidence[0] is empty"),
         ([{"text": "fine"}] * (MAX_EVIDENCE_DOCUMENTS + 1), f"at most {MAX_EVIDENCE_DOCUMENTS} items"),
+        ([{"text": "a", "id": "x"}, {"text": "b", "id": "x"}], "'x' is given more than once"),
     ],
 )
 def test_bad_evidence_is_refused_before_anything_is_queued(
@@ -124,7 +125,8 @@ def test_a_queued_check_keeps_its_evidence_across_a_restart(store_dir: Path, res
     ]
     db = JobDatabase(default_db_path(store_dir))
     queued = db.create_job(Article(text=ARTICLE), "text", "align", documents)
-    assert db.get_job(queued.id).evidence == tuple(documents)  # type: ignore[union-attr]
+    assert db.get_job(queued.id, with_evidence=True).evidence == tuple(documents)  # type: ignore[union-attr]
+    assert db.get_job(queued.id).evidence == ()  # type: ignore[union-attr]  # a poll reads no documents
     db.close()
     seen: list[dict[str, Any]] = []
     app = create_app(

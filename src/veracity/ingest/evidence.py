@@ -3,7 +3,8 @@ from a store: read like any document, and named so that a cited passage says whi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -45,6 +46,13 @@ def evidence_document(
         url=url,
         published=parsed.published,
     )
+
+
+def require_distinct_ids(documents: Sequence[Document]) -> None:
+    """A store keeps one document per id, so a second source with the same id would replace the first."""
+    twice = sorted(doc_id for doc_id, count in Counter(d.doc_id for d in documents).items() if count > 1)
+    if twice:
+        raise InputError(f"evidence documents need distinct ids; {twice[0]!r} is given more than once")
 
 
 def evidence_from_record(value: object) -> list[Document]:

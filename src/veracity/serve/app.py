@@ -594,9 +594,9 @@ def _documents_from_json(items: list[DocumentIn]) -> list[Document]:
 
 
 def _evidence_from_json(items: list[DocumentIn]) -> list[Document]:
-    from veracity.ingest.evidence import evidence_document
+    from veracity.ingest.evidence import evidence_document, require_distinct_ids
 
-    return [
+    documents = [
         evidence_document(
             index,
             text=item.text,
@@ -608,6 +608,8 @@ def _evidence_from_json(items: list[DocumentIn]) -> list[Document]:
         )
         for index, item in enumerate(items)
     ]
+    require_distinct_ids(documents)
+    return documents
 
 
 def _documents_from_files(files: list[tuple[str, bytes]]) -> list[Document]:

@@ -236,12 +236,11 @@ class JobDatabase:
         assert job is not None
         return job
 
-    def get_job(self, job_id: str) -> Job | None:
+    def get_job(self, job_id: str, *, with_evidence: bool = False) -> Job | None:
+        """The job; its evidence documents (up to megabytes) are read only for the worker that runs it."""
+        columns = f"{_LIST_COLUMNS}, article_text, {'evidence' if with_evidence else 'NULL AS evidence'}"
         with self._lock:
-            row = self._conn.execute(
-                "SELECT * FROM jobs WHERE id = ?",
-                (job_id,),
-            ).fetchone()
+            row = self._conn.execute(f"SELECT {columns} FROM jobs WHERE id = ?", (job_id,)).fetchone()
         return None if row is None else _job_from_row(row)
 
     def get_report(self, job_id: str) -> dict[str, Any] | None:

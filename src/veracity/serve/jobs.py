@@ -4,8 +4,9 @@ Why Checkers per worker thread: a Checker holds an open store (SQLite handles ar
 that opened them) and per-call state in its stages, while the heavy parts (spaCy pipeline, embedder, the
 verifiers' models through `Resources.shared`) live in one `Resources` that every worker's Checker shares,
 so models still load once per process. Workers are built one after another under a lock, which keeps lazy
-model loading single-threaded. A worker builds the
-Checker of the default verifier at start, and that of another verifier a client chose on its first job.
+model loading single-threaded. A worker builds the Checker of the default verifier at start, and that of
+another verifier a client chose on its first job; a check that brings its own evidence gets a Checker over
+a temporary store of it, for that check alone.
 
 Timeouts are cooperative: a job past its deadline is marked failed at once by a watchdog, and the worker
 stops at its next progress report (between claims) and discards what it had.
@@ -239,7 +240,7 @@ class JobQueue:
         running: _Running | None = None
         try:
             attempt = self.db.mark_running(job_id)
-            job = self.db.get_job(job_id) if attempt is not None else None
+            job = self.db.get_job(job_id, with_evidence=True) if attempt is not None else None
             if attempt is None or job is None:
                 return
             verifier = job.verifier or self.default_verifier

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from veracity.errors import InputError
+from veracity.ingest.evidence import require_distinct_ids
 from veracity.resources import Resources
 from veracity.store.store import IndexResult, Store
 from veracity.types import Document
@@ -28,6 +29,7 @@ def scratch_store(
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise InputError(f"no such file or folder: {', '.join(missing)}")
+    require_distinct_ids(documents)
     with tempfile.TemporaryDirectory(prefix="veracity-evidence-") as folder:
         store_path = Path(folder) / "store"
         with Store.open(store_path, create=True) as store:
