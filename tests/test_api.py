@@ -119,3 +119,34 @@ def test_check_text_checks_a_text_against_pasted_and_file_sources(examples_dir: 
     assert report.verifier is not None and report.verifier.name == "align"
     with pytest.raises(InputError, match=r"evidence\[0\] is empty"):
         veracity.check_text("Hamas met in Doha.", ["   "])
+
+
+def test_scoring_pairs_are_read_and_checked_before_any_is_scored(tmp_path: Path) -> None:
+    from veracity.api import read_scoring_pairs
+
+    good = tmp_path / "pairs.jsonl"
+    good.write_text(
+        '{"id": "a", "claim": "Rain fell.", "evidence": "It rained."}\n\n'
+        '{"claim": "Snow fell.", "evidence": ["It snowed.", "It was cold."], "label": "supported"}\n',
+        encoding="utf-8",
+    )
+    assert read_scoring_pairs(good) == [
+        ("a", "Rain fell.", ("It rained.",)),
+        (3, "Snow fell.", ("It snowed.", "It was cold.")),
+    ]
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(
+        '{"claim": "Rain.", "evidence": "x"}\n{"claim": "Snow.", "evidence": 7}\n', encoding="utf-8"
+    )
+    with pytest.raises(InputError, match=r"bad.jsonl:2: 'evidence' must be a string or a list of strings"):
+        read_scoring_pairs(bad)
+    (tmp_path / "empty.jsonl").write_text("\n", encoding="utf-8")
+    with pytest.raises(InputError, match="holds no pairs"):
+        read_scoring_pairs(tmp_path / "empty.jsonl")
+    with pytest.raises(InputError, match="pairs file not found"):
+        read_scoring_pairs(tmp_path / "absent.jsonl")
+
+
+def test_verifier_options_may_come_as_a_mapping_as_the_command_line_gives_them() -> None:
+    with pytest.raises(ConfigError, match="passages_read"):
+        Scorer("builtin", verifier_options={"passages_read": "none"})

@@ -10,7 +10,7 @@ Whole articles against a corpus kept between runs go through `veracity.checker.C
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,7 +20,7 @@ from veracity.errors import InputError
 from veracity.types import Article, Document, Report
 from veracity.verify.base import PairLabel
 from veracity.verify.chunking import DEFAULT_CHUNK_WORDS, predicted_label
-from veracity.verify.documents import judge_documents
+from veracity.verify.documents import ProgressCallback, judge_documents
 
 if TYPE_CHECKING:
     from veracity.resources import Resources
@@ -53,6 +53,7 @@ class Scorer:
         *,
         resources: Resources | None = None,
         chunk_words: int = DEFAULT_CHUNK_WORDS,
+        verifier_options: Mapping[str, object] | None = None,  # as `--verifier-option` gives them
         **options: object,
     ) -> None:
         from veracity.resources import Resources
@@ -62,10 +63,18 @@ class Scorer:
             raise InputError(f"chunk_words must be at least 1, not {chunk_words}")
         self.verifier_name = verifier
         self.chunk_words = chunk_words
-        self._verifier: Any = VERIFIERS.create(verifier, resources=resources or Resources(), **options)
+        chosen = {**(verifier_options or {}), **options}
+        self._verifier: Any = VERIFIERS.create(verifier, resources=resources or Resources(), **chosen)
 
-    def score(self, documents: Sequence[ScoredDocument], claims: Sequence[str]) -> list[Score]:
-        """Claim i against document i; a long document is read in chunks of `chunk_words` words."""
+    def score(
+        self,
+        documents: Sequence[ScoredDocument],
+        claims: Sequence[str],
+        *,
+        progress: ProgressCallback | None = None,
+    ) -> list[Score]:
+        """Claim i against document i; a long document is read in chunks of `chunk_words` words.
+        `progress(done, total)` is called as chunks are judged."""
         if isinstance(documents, str) or isinstance(claims, str):
             raise InputError("documents and claims must be lists (one document per claim)")
         if len(documents) != len(claims):
@@ -78,7 +87,9 @@ class Scorer:
         passages = [[document] if isinstance(document, str) else list(document) for document in documents]
         if any(not isinstance(text, str) for texts in passages for text in texts):
             raise InputError("a document must be text, or a list of its passages as text")
-        judged = judge_documents(self._verifier, claims, passages, chunk_words=self.chunk_words)
+        judged = judge_documents(
+            self._verifier, claims, passages, chunk_words=self.chunk_words, progress=progress
+        )
         empty = "the document holds no text"
         return [
             Score(
@@ -99,6 +110,32 @@ def score(
     """`Scorer(verifier, **options).score(documents, claims)`: loads the models on each call, so keep a
     `Scorer` for repeated use."""
     return Scorer(verifier, **options).score(documents, claims)
+
+
+def read_scoring_pairs(path: Path) -> list[tuple[Any, str, tuple[str, ...]]]:
+    """(id, claim, evidence) of each line of a JSONL file in the generic pairs form, `label` not needed;
+    every line is checked before any is scored, so a bad file fails at once. A line without `id` is named
+    by its line number."""
+    import json
+
+    from veracity.eval.datasets import claim_and_evidence
+
+    if not path.is_file():
+        raise InputError(f"pairs file not found: {path}")
+    pairs = []
+    with path.open(encoding="utf-8") as lines:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
+            checked, claim, evidence = claim_and_evidence(record, f"{path}:{number}")
+            pairs.append((checked.get("id", number), claim, evidence))
+    if not pairs:
+        raise InputError(f"{path} holds no pairs (expected one JSON object per line)")
+    return pairs
 
 
 def check_text(

@@ -6,8 +6,10 @@ Every command turns a `VeracityError` into one line on stderr and a non-zero exi
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -186,6 +188,38 @@ def schema() -> None:
     from veracity.report import report_schema_text
 
     write_output(report_schema_text(), None)
+
+
+@app.command()
+def score(
+    pairs: Annotated[
+        Path, typer.Argument(help='JSONL: one {"id"?, "claim", "evidence": text or [texts]} per line.')
+    ],
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here, not stdout.")] = None,
+    verifier: Annotated[str, typer.Option(help="Verifier back-end.")] = "builtin",
+    verifier_option: VerifierOptions = None,
+    chunk_words: Annotated[
+        int, typer.Option(help="Long evidence is read in chunks of this many words.", min=1)
+    ] = 180,
+) -> None:
+    """Judge each claim against its own evidence (no store, no claim extraction), one JSON line per pair."""
+    import json
+
+    from veracity.api import Scorer, read_scoring_pairs
+
+    read = read_scoring_pairs(pairs)
+    scorer = Scorer(verifier, chunk_words=chunk_words, verifier_options=parse_options(verifier_option or ()))
+    documents, claims = [evidence for _, _, evidence in read], [claim for _, claim, _ in read]
+    scores = scorer.score(documents, claims, progress=_bar("scoring", "chunk"))
+    lines = [
+        json.dumps({"id": pair_id, **dataclasses.asdict(result)}, ensure_ascii=False)
+        for (pair_id, _, _), result in zip(read, scores, strict=True)
+    ]
+    write_output("\n".join(lines) + "\n", output)
+    if output is not None:
+        labels = Counter(result.label for result in scores)
+        counts = ", ".join(f"{labels[label]} {label}" for label in sorted(labels))
+        typer.echo(f"{len(scores)} pairs scored ({counts}); written to {output}")
 
 
 @app.command(name="eval")
@@ -514,6 +548,11 @@ def serve(
 
 def _claim_progress() -> ProgressCallback:
     """A tqdm bar over an article's claims, shown only on a terminal."""
+    return _bar("checking claims", "claim")
+
+
+def _bar(description: str, unit: str) -> ProgressCallback:
+    """A tqdm bar fed `(done, total)`, shown only on a terminal and gone when the work is done."""
     from tqdm import tqdm
 
     bar: tqdm[None] | None = None
@@ -521,7 +560,7 @@ def _claim_progress() -> ProgressCallback:
     def update(done: int, total: int) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, desc="checking claims", unit="claim", disable=None, leave=False)
+            bar = tqdm(total=total, desc=description, unit=unit, disable=None, leave=False)
         bar.update(done - bar.n)
         if done == total:
             bar.close()

@@ -229,6 +229,45 @@ def test_fail_on_exits_5_after_writing_the_whole_report(
     assert_clean_error(run_cli("check", article, "--store", example_store, "--fail-on", "wrong"), "--fail-on")
 
 
+def test_score_judges_each_claim_against_its_own_evidence(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    school = "An Israeli air strike hit the al-Tabi'in school in Gaza City. About 93 people were killed."
+    records = [
+        {
+            "id": "school",
+            "claim": "An Israeli strike on the Al-Mawasi school killed 92 people.",
+            "evidence": school,
+        },
+        {
+            "claim": "Hamas stayed away from the Doha talks.",
+            "evidence": ["Hamas said it would not join the talks."],
+        },
+    ]
+    pairs.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    output = tmp_path / "scores.jsonl"
+    result = run_cli("score", pairs, "--output", output, "--verifier", "builtin")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("2 pairs scored (")
+    scored = [json.loads(line) for line in output.read_text(encoding="utf-8").splitlines()]
+    assert [line["id"] for line in scored] == ["school", 2]
+    assert scored[0]["label"] == "refuted" and "Al-Mawasi" in scored[0]["reason"]
+    assert scored[0]["passage"] == school
+    assert set(scored[1]) == {
+        "id",
+        "label",
+        "supported",
+        "refuted",
+        "not_enough_evidence",
+        "reason",
+        "passage",
+    }
+    to_stdout = run_cli("score", pairs, "--verifier", "builtin")
+    assert [json.loads(line) for line in to_stdout.stdout.splitlines()] == scored
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"claim": "Rain."}\n', encoding="utf-8")
+    assert_clean_error(run_cli("score", bad), "bad.jsonl:1", "evidence")
+
+
 def test_article_without_checkworthy_claims_gives_an_empty_report(
     example_store: Path, tmp_path: Path
 ) -> None:

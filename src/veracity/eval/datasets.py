@@ -750,17 +750,25 @@ def _iter_pairs_file(path: Path) -> Iterator[Pair]:
             yield _pair_from_record(record, f"{path}:{number}")
 
 
-def _pair_from_record(record: object, where: str) -> Pair:
+def claim_and_evidence(record: object, where: str) -> tuple[dict[str, Any], str, tuple[str, ...]]:
+    """The record, its `claim` and its `evidence` (a string or a list of strings) of one line of the generic
+    pairs form, checked; `where` ("file:line") starts every message."""
     if not isinstance(record, dict):
         raise InputError(f"{where}: expected a JSON object")
-    claim, evidence, label = record.get("claim"), record.get("evidence"), record.get("label")
+    claim, evidence = record.get("claim"), record.get("evidence")
     if not isinstance(claim, str) or not claim.strip():
         raise InputError(f"{where}: 'claim' must be a non-empty string")
     if isinstance(evidence, str):
         evidence = [evidence]
     if not isinstance(evidence, list) or not all(isinstance(item, str) for item in evidence):
         raise InputError(f"{where}: 'evidence' must be a string or a list of strings")
+    return record, claim, tuple(evidence)
+
+
+def _pair_from_record(record: object, where: str) -> Pair:
+    checked, claim, evidence = claim_and_evidence(record, where)
+    label = checked.get("label")
     if label not in GOLD_LABELS:
         raise InputError(f"{where}: 'label' must be one of {', '.join(GOLD_LABELS)}, got {label!r}")
-    pair_id = str(record.get("id", where))
-    return Pair(pair_id, claim, tuple(evidence), label, str(record.get("group", pair_id)))
+    pair_id = str(checked.get("id", where))
+    return Pair(pair_id, claim, evidence, label, str(checked.get("group", pair_id)))
