@@ -419,6 +419,14 @@ def test_serve_command_answers_checks(example_store: Path, examples_dir: Path) -
         assert cited == {"evidence[0]"}, "judged against the sources sent, not the store"
         (toll,) = [claim for claim in own.json()["report"]["claims"] if "92" in claim["text"]]
         assert toll["verdict"] == "refuted" and "al-Tabi'in" in toll["reason"]
+        scored = httpx.post(
+            f"{base}/v1/score",
+            json={"verifier": "builtin-fast", "pairs": [{"claim": toll["text"], "evidence": school}]},
+            timeout=120,
+        )
+        assert scored.status_code == 200, scored.text
+        (score,) = scored.json()["scores"]
+        assert score["label"] == "refuted" and "Al-Mawasi" in score["reason"]
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -13,7 +13,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path, PurePath
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.encoders import jsonable_encoder
@@ -33,8 +33,18 @@ from veracity.serve.db import Job, JobDatabase, default_db_path
 from veracity.serve.fetch import UrlFetcher
 from veracity.serve.jobs import CheckerLike, JobQueue, QueueFullError
 from veracity.serve.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from veracity.serve.schemas import CheckRequest, DocumentIn, DocumentsRequest, ExportFormat, OverrideRequest
+from veracity.serve.schemas import (
+    CheckRequest,
+    DocumentIn,
+    DocumentsRequest,
+    ExportFormat,
+    OverrideRequest,
+    ScoreRequest,
+)
 from veracity.types import Article, Document
+
+if TYPE_CHECKING:
+    from veracity.api import Score, Scorer
 
 log = logging.getLogger("veracity.serve")
 
@@ -260,6 +270,49 @@ def create_app(
         """`default` judges a check that names no verifier; `verifiers` lists those a check may name."""
         return {"default": default_verifier, "verifiers": list(choices)}
 
+    scorers: dict[str, tuple[Scorer, threading.Lock]] = {}
+    scorers_lock = threading.Lock()
+
+    def scorer_for(verifier: str) -> tuple[Scorer, threading.Lock]:
+        """One Scorer per offered verifier, built on first use over the service's models; its lock keeps
+        one request at a time on it (the verifiers' parse caches are not shared between threads)."""
+        from veracity.api import Scorer
+
+        with scorers_lock:
+            if verifier not in scorers:
+                name, options = choices[verifier]
+                scorers[verifier] = (
+                    Scorer(name, resources=resources, verifier_options=options),
+                    threading.Lock(),
+                )
+            return scorers[verifier]
+
+    @app.post(
+        "/v1/score",
+        dependencies=write,
+        tags=["checks"],
+        summary="Judge claims each against its own evidence",
+    )
+    async def score_pairs(body: ScoreRequest) -> dict[str, Any]:
+        """No store and no claim extraction: each claim is judged against the evidence sent with it, as
+        `veracity score` and `veracity.score` do. Answers when done (up to 500 pairs a request)."""
+        verifier = _offered(body.verifier, choices) or default_verifier
+
+        def run() -> list[Score]:
+            scorer, lock = scorer_for(verifier)
+            claims = [pair.claim for pair in body.pairs]
+            with lock:
+                return scorer.score([pair.evidence for pair in body.pairs], claims)
+
+        scores = await asyncio.to_thread(run)
+        return {
+            "verifier": verifier,
+            "scores": [
+                {"id": pair.id, **dataclasses.asdict(result)}
+                for pair, result in zip(body.pairs, scores, strict=True)
+            ],
+        }
+
     @app.post(
         "/v1/checks",
         status_code=202,
@@ -278,11 +331,7 @@ def create_app(
             Query(description=f"Wait for the report when the article is under {WAIT_MAX_CHARS} characters."),
         ] = False,
     ) -> JSONResponse:
-        if body.verifier is not None and body.verifier not in choices:
-            offered = ", ".join(choices)
-            raise InputError(
-                f"verifier: {body.verifier!r} is not offered by this server (choose one of: {offered})"
-            )
+        _offered(body.verifier, choices)
         article, kind = await _article_from_request(body, fetcher)
         evidence = await asyncio.to_thread(_evidence_from_json, body.evidence) if body.evidence else []
         job = await asyncio.to_thread(queue.submit, article, kind, body.verifier, evidence)
@@ -499,6 +548,14 @@ def _verifier_choices(
         VERIFIERS.require(name)
         choices.setdefault(format_spec(name, options), (name, options))
     return choices
+
+
+def _offered(verifier: str | None, choices: VerifierChoices) -> str | None:
+    """The verifier a request names, refused before any work when this server does not offer it."""
+    if verifier is not None and verifier not in choices:
+        offered = ", ".join(choices)
+        raise InputError(f"verifier: {verifier!r} is not offered by this server (choose one of: {offered})")
+    return verifier
 
 
 async def _article_from_request(body: CheckRequest, fetcher: UrlFetcher) -> tuple[Article, str]:

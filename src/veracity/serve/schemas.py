@@ -11,6 +11,7 @@ from veracity.types import VerdictLabel
 
 ExportFormat = Literal["json", "markdown", "claimreview"]
 MAX_EVIDENCE_DOCUMENTS = 200  # per check; a larger corpus belongs in the store (POST /v1/documents)
+MAX_SCORED_PAIRS = 500  # per POST /v1/score: it answers at once, so a request stays within seconds of work
 
 
 class DocumentIn(BaseModel):
@@ -95,3 +96,32 @@ class DocumentsRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     documents: list[DocumentIn] = Field(min_length=1, max_length=10_000)
+
+
+class PairIn(BaseModel):
+    """One claim and the evidence to judge it against: a text, or its passages in order."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str | int | None = Field(default=None, description="Echoed back with the score.")
+    claim: str = Field(min_length=1, max_length=5000)
+    evidence: str | list[str] = Field(description="A text, or a list of passages read in order.")
+
+    @model_validator(mode="after")
+    def claim_not_blank(self) -> Self:
+        if not self.claim.strip():
+            raise ValueError("claim is empty")
+        return self
+
+
+class ScoreRequest(BaseModel):
+    """Claims judged each against its own evidence, as `veracity.score` does."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    pairs: list[PairIn] = Field(min_length=1, max_length=MAX_SCORED_PAIRS)
+    verifier: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="One of GET /v1/verifiers; the server's default when absent.",
+    )
