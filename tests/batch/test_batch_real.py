@@ -208,3 +208,26 @@ def test_a_batch_without_a_store_checks_each_article_against_its_own_evidence(tm
     assert toll["verdict"] == "refuted" and "al-Tabi'in" in toll["reason"]
     validator = Draft202012Validator(report_schema())
     assert [error.message for error in validator.iter_errors(report)] == []
+
+
+def test_both_engines_check_lines_against_their_own_evidence_without_a_store(
+    tmp_path: Path, local_ray: None
+) -> None:
+    school = (EXAMPLES / "evidence" / "al_tabiin_school_strike.md").read_text(encoding="utf-8")
+    records = [
+        {"id": "toll", "text": "A strike on the Al-Mawasi school killed 92 people.", "evidence": [school]},
+        {"id": "bare", "text": "The Bank of England cut rates on Thursday."},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(record) + "\n" for record in records), encoding="utf-8")
+    outputs = {}
+    for engine in ("local", "ray"):
+        result = run_batch(
+            source, tmp_path / f"{engine}.jsonl", None, engine=engine, workers=1, progress=False
+        )
+        assert (result.checked, result.errors) == (1, 1)
+        outputs[engine] = split_scores(reports(tmp_path / f"{engine}.jsonl"))
+    assert outputs["ray"][0] == outputs["local"][0]
+    assert outputs["ray"][1] == pytest.approx(outputs["local"][1], abs=SCORE_TOLERANCE)
+    toll: Any = reports(tmp_path / "ray.jsonl")["toll"]["report"]
+    assert [claim["verdict"] for claim in toll["claims"]] == ["refuted"]
