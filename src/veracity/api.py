@@ -116,23 +116,14 @@ def read_scoring_pairs(path: Path) -> list[tuple[Any, str, tuple[str, ...]]]:
     """(id, claim, evidence) of each line of a JSONL file in the generic pairs form, `label` not needed;
     every line is checked before any is scored, so a bad file fails at once. A line without `id` is named
     by its line number."""
-    import json
-
-    from veracity.eval.datasets import claim_and_evidence
+    from veracity.eval.datasets import claim_and_evidence, iter_json_lines
 
     if not path.is_file():
         raise InputError(f"pairs file not found: {path}")
     pairs = []
-    with path.open(encoding="utf-8") as lines:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            checked, claim, evidence = claim_and_evidence(record, f"{path}:{number}")
-            pairs.append((checked.get("id", number), claim, evidence))
+    for number, record in iter_json_lines(path):
+        checked, claim, evidence = claim_and_evidence(record, f"{path}:{number}")
+        pairs.append((checked.get("id", number), claim, evidence))
     if not pairs:
         raise InputError(f"{path} holds no pairs (expected one JSON object per line)")
     return pairs

@@ -739,15 +739,21 @@ def read_pairs_file(path: Path | str, *, limit: int | None = None, seed: int = 1
 
 
 def _iter_pairs_file(path: Path) -> Iterator[Pair]:
+    for number, record in iter_json_lines(path):
+        yield _pair_from_record(record, f"{path}:{number}")
+
+
+def iter_json_lines(path: Path) -> Iterator[tuple[int, object]]:
+    """(line number, parsed value) of each non-blank line of a JSONL file; a line that is not JSON is an
+    InputError that names it."""
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
+                yield number, json.loads(line)
             except json.JSONDecodeError as exc:
                 raise InputError(f"{path}:{number}: not valid JSON ({exc.msg})") from None
-            yield _pair_from_record(record, f"{path}:{number}")
 
 
 def claim_and_evidence(record: object, where: str) -> tuple[dict[str, Any], str, tuple[str, ...]]:
