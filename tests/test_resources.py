@@ -56,3 +56,10 @@ def test_a_failed_build_is_not_remembered() -> None:
         resources.shared("llm", broken)
     marker = object()
     assert resources.shared("llm", lambda: marker) is marker
+
+
+def test_a_shared_build_may_use_another_shared_object() -> None:
+    resources = Resources()
+    outer = resources.shared("scorer", lambda: ("scorer", resources.shared("model", lambda: "model")))
+    assert outer == ("scorer", "model")
+    assert resources.shared("model", lambda: "rebuilt") == "model"

@@ -25,7 +25,7 @@ class Resources:
         self.embedder_name = embedder
         self.spacy_model = spacy_model
         self._shared: dict[Hashable, object] = {}
-        self._shared_lock = threading.Lock()
+        self._shared_lock = threading.RLock()  # re-entrant: one shared build may use another
 
     def shared(self, key: Hashable, build: Callable[[], T]) -> T:
         """The one `build()` made for `key` over these resources, so a model that several Checkers use (one

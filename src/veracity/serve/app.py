@@ -270,22 +270,16 @@ def create_app(
         """`default` judges a check that names no verifier; `verifiers` lists those a check may name."""
         return {"default": default_verifier, "verifiers": list(choices)}
 
-    scorers: dict[str, tuple[Scorer, threading.Lock]] = {}
-    scorers_lock = threading.Lock()
-
     def scorer_for(verifier: str) -> tuple[Scorer, threading.Lock]:
         """One Scorer per offered verifier, built on first use over the service's models; its lock keeps
         one request at a time on it (the verifiers' parse caches are not shared between threads)."""
         from veracity.api import Scorer
 
-        with scorers_lock:
-            if verifier not in scorers:
-                name, options = choices[verifier]
-                scorers[verifier] = (
-                    Scorer(name, resources=resources, verifier_options=options),
-                    threading.Lock(),
-                )
-            return scorers[verifier]
+        name, options = choices[verifier]
+        return resources.shared(
+            ("serve-scorer", verifier),
+            lambda: (Scorer(name, resources=resources, verifier_options=options), threading.Lock()),
+        )
 
     @app.post(
         "/v1/score",
