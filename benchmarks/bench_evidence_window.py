@@ -1,0 +1,95 @@
+"""How often the verifier's evidence window holds the evidence that decides a claim: writes its part of
+docs/benchmarks.md.
+
+The verifier reads each claim with a window of at most 90 evidence words (`train.evidence.select_evidence`),
+chosen from a cited web page of about 80 sentences. WiCE marks which sentences support each claim (one or
+more alternative sets), so on its dev split this counts the claims whose window holds a whole gold set and
+the mean share of the best set it holds, for the shipped selection and for the one it replaced (sentences
+ranked by how many content words they share with the claim). No model runs: this measures evidence
+selection alone, which bounds what the verifier can see.
+
+python benchmarks/bench_evidence_window.py --data-dir ../shared/datasets
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+
+from docs_section import command_line, machine_line, write_section
+from veracity.eval.datasets import read_jsonl, resolve_data_dir
+from veracity.train.evidence import content_words, select_sentences
+
+Selection = Callable[[str, Sequence[str], int], list[int]]
+
+
+def shared_word_count(claim: str, sentences: Sequence[str], max_words: int) -> list[int]:
+    """The selection before coverage weighting: most shared content words first, ties to the earlier."""
+    claim_words = content_words(claim)
+    scores = [len(claim_words & content_words(sentence)) for sentence in sentences]
+    chosen: list[int] = []
+    used = 0
+    for index in sorted(range(len(sentences)), key=lambda index: (-scores[index], index)):
+        length = len(sentences[index].split())
+        if chosen and (used + length > max_words or scores[index] == 0):
+            continue
+        chosen.append(index)
+        used += length
+        if used >= max_words:
+            break
+    return sorted(chosen)
+
+
+SELECTIONS: dict[str, Selection] = {
+    "coverage of rare claim words (shipped)": select_sentences,
+    "shared-word count (before)": shared_word_count,
+}
+
+
+def window_row(name: str, records: list[dict], select: Selection, max_words: int) -> str:
+    whole = 0
+    share = 0.0
+    for record in records:
+        gold = [set(indexes) for indexes in record["supporting_sentences"] if indexes]
+        chosen = set(select(record["claim"], record["evidence"], max_words))
+        whole += any(indexes <= chosen for indexes in gold)
+        share += max(len(indexes & chosen) / len(indexes) for indexes in gold)
+    count = len(records)
+    return f"| {name} | {max_words} | {count} | {whole / count:.3f} | {share / count:.3f} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", default="../shared/datasets")
+    parser.add_argument("--words", default="60,90,120", help="window sizes in evidence words")
+    parser.add_argument("--no-write", action="store_true", help="print the table without touching docs/")
+    args = parser.parse_args()
+    machine = machine_line()
+    path = resolve_data_dir(args.data_dir) / "wice" / "entailment_retrieval" / "claim" / "dev.jsonl"
+    records = [record for record in read_jsonl(path) if any(record["supporting_sentences"])]
+    rows = []
+    for max_words in (int(words) for words in args.words.split(",")):
+        for name, select in SELECTIONS.items():
+            rows.append(window_row(name, records, select, max_words))
+            print(rows[-1], flush=True)
+    table = "\n".join(
+        [
+            "| selection | window (words) | claims | whole gold set in window "
+            "| mean share of best gold set |",
+            "|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+    if not args.no_write:
+        write_section(
+            "bench_evidence_window",
+            "## Evidence windows: does the verifier see the deciding sentences? (WiCE dev)\n\n"
+            f"Machine: {machine}. Command: `{command_line()}`.\n"
+            "Claims of WiCE dev with at least one annotated support set; evidence is the whole cited page "
+            "as a list of sentences. No model runs.\n\n"
+            f"{table}\n",
+        )
+
+
+if __name__ == "__main__":
+    main()
