@@ -4,9 +4,10 @@ docs/benchmarks.md.
 The verifier reads each claim with a window of at most 90 evidence words (`train.evidence.select_evidence`),
 chosen from a cited web page of about 80 sentences. WiCE marks which sentences support each claim (one or
 more alternative sets), so on its dev split this counts the claims whose window holds a whole gold set and
-the mean share of the best set it holds, for the shipped selection and for the one it replaced (sentences
-ranked by how many content words they share with the claim). No model runs: this measures evidence
-selection alone, which bounds what the verifier can see.
+the mean share of the best set it holds, for the shipped selection (sentences ranked by how many content
+words they share with the claim) and for one tried instead (MODEL_CARD.md, "Tried and not shipped: evidence
+windows by coverage"). No model runs: this measures evidence selection alone, which bounds what the verifier
+can see; the verdicts it led to are in the model card.
 
 python benchmarks/bench_evidence_window.py --data-dir ../shared/datasets
 """
@@ -14,6 +15,8 @@ python benchmarks/bench_evidence_window.py --data-dir ../shared/datasets
 from __future__ import annotations
 
 import argparse
+import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 from docs_section import command_line, machine_line, write_section
@@ -23,26 +26,37 @@ from veracity.train.evidence import content_words, select_sentences
 Selection = Callable[[str, Sequence[str], int], list[int]]
 
 
-def shared_word_count(claim: str, sentences: Sequence[str], max_words: int) -> list[int]:
-    """The selection before coverage weighting: most shared content words first, ties to the earlier."""
+def rare_word_coverage(claim: str, sentences: Sequence[str], max_words: int) -> list[int]:
+    """The selection tried at commit 680c18f and not shipped (MODEL_CARD.md): sentences taken greedily by the
+    claim words they add that the window does not hold yet, each weighted by its rarity among `sentences`,
+    so that a page naming its subject in every sentence does not fill the window with repeats of the name."""
     claim_words = content_words(claim)
-    scores = [len(claim_words & content_words(sentence)) for sentence in sentences]
+    shared = [claim_words & content_words(sentence) for sentence in sentences]
+    frequency = Counter(word for words in shared for word in words)
+    weight = {word: math.log((len(sentences) + 1) / (count + 0.5)) for word, count in frequency.items()}
+    remaining = [index for index, words in enumerate(shared) if words] or [0]
     chosen: list[int] = []
+    covered: set[str] = set()
     used = 0
-    for index in sorted(range(len(sentences)), key=lambda index: (-scores[index], index)):
+    while remaining and used < max_words:
+        gains = [
+            sum(weight[word] * (1.0 if word not in covered else 0.01) for word in shared[index])
+            for index in remaining
+        ]
+        best = max(range(len(remaining)), key=lambda position: (gains[position], -remaining[position]))
+        index = remaining.pop(best)
         length = len(sentences[index].split())
-        if chosen and (used + length > max_words or scores[index] == 0):
+        if chosen and used + length > max_words:
             continue
         chosen.append(index)
+        covered |= shared[index]
         used += length
-        if used >= max_words:
-            break
     return sorted(chosen)
 
 
 SELECTIONS: dict[str, Selection] = {
-    "coverage of rare claim words (shipped)": select_sentences,
-    "shared-word count (before)": shared_word_count,
+    "shared-word count (shipped)": select_sentences,
+    "coverage of rare claim words (tried, not shipped)": rare_word_coverage,
 }
 
 

@@ -7,9 +7,7 @@ spread over neighbouring sentences can still be combined. Training and inference
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Sequence
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -105,7 +103,6 @@ STOPWORDS = frozenset(
 
 
 EVIDENCE_WORDS = 90  # the window the network is trained on and, by default, reads
-_REPEAT_WEIGHT = 0.01
 
 
 def split_sentences(text: str) -> list[str]:
@@ -118,14 +115,7 @@ def content_words(text: str) -> set[str]:
 
 
 def select_evidence(claim: str, sentences: Sequence[str], max_words: int = EVIDENCE_WORDS) -> str:
-    """The claim-relevant sentences of `sentences`, in document order, within `max_words` words.
-
-    Sentences are taken greedily by the claim words they add that the window does not hold yet, each weighted
-    by how rare it is among `sentences`: a page about one person names them in every sentence, so counting
-    shared words alone fills the window with repeats of the subject and leaves out the sentence holding the
-    claim's second fact. On WiCE dev this puts a whole gold evidence set inside the 90-word window for 65% of
-    claims, against 57% by shared-word count (benchmarks/bench_evidence_window.py).
-    """
+    """The most claim-relevant sentences of `sentences`, in document order, within `max_words` words."""
     if not sentences:
         return ""
     text = " ".join(sentences[index] for index in select_sentences(claim, sentences, max_words))
@@ -134,32 +124,22 @@ def select_evidence(claim: str, sentences: Sequence[str], max_words: int = EVIDE
 
 
 def select_sentences(claim: str, sentences: Sequence[str], max_words: int = EVIDENCE_WORDS) -> list[int]:
-    """Indexes, in document order, of the sentences `select_evidence` keeps (the first may overrun the budget
-    alone; the window then cuts it)."""
+    """Indexes, in document order, of the sentences `select_evidence` keeps: those sharing the most content
+    words with the claim (ties to the earlier). The first may overrun the budget alone; the window cuts it."""
     claim_words = content_words(claim)
-    shared = [claim_words & content_words(sentence) for sentence in sentences]
-    frequency = Counter(word for words in shared for word in words)
-    weight = {word: math.log((len(sentences) + 1) / (count + 0.5)) for word, count in frequency.items()}
-    remaining = [index for index, words in enumerate(shared) if words] or [0]
+    scores = [len(claim_words & content_words(sentence)) for sentence in sentences]
+    order = sorted(range(len(sentences)), key=lambda index: (-scores[index], index))
     chosen: list[int] = []
-    covered: set[str] = set()
     used = 0
-    while remaining and used < max_words:
-        gains = [_coverage_gain(shared[index], covered, weight) for index in remaining]
-        best = max(range(len(remaining)), key=lambda position: (gains[position], -remaining[position]))
-        index = remaining.pop(best)
+    for index in order:
         length = len(sentences[index].split())
-        if chosen and used + length > max_words:
+        if chosen and (used + length > max_words or scores[index] == 0):
             continue
         chosen.append(index)
-        covered |= shared[index]
         used += length
+        if used >= max_words:
+            break
     return sorted(chosen)
-
-
-def _coverage_gain(words: set[str], covered: set[str], weight: dict[str, float]) -> float:
-    """New claim words count in full; words already in the window count a little, to break ties."""
-    return sum(weight[word] * (1.0 if word not in covered else _REPEAT_WEIGHT) for word in words)
 
 
 def closest_passages(claim: str, passages: Sequence[str], count: int) -> list[int]:
