@@ -19,7 +19,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from docs_section import command_line, machine_line, write_section
+from docs_section import command_line, machine_line, markdown_table, write_section
 from veracity.eval.datasets import read_jsonl, resolve_data_dir
 from veracity.train.evidence import content_words, select_sentences
 
@@ -39,8 +39,8 @@ def rare_word_coverage(claim: str, sentences: Sequence[str], max_words: int) -> 
     covered: set[str] = set()
     used = 0
     while remaining and used < max_words:
-        gains = [
-            sum(weight[word] * (1.0 if word not in covered else 0.01) for word in shared[index])
+        gains = [  # summed in a fixed order, so that equal gains tie exactly on every run
+            sum(weight[word] * (1.0 if word not in covered else 0.01) for word in sorted(shared[index]))
             for index in remaining
         ]
         best = max(range(len(remaining)), key=lambda position: (gains[position], -remaining[position]))
@@ -86,14 +86,8 @@ def main() -> None:
         for name, select in SELECTIONS.items():
             rows.append(window_row(name, records, select, max_words))
             print(rows[-1], flush=True)
-    table = "\n".join(
-        [
-            "| selection | window (words) | claims | whole gold set in window "
-            "| mean share of best gold set |",
-            "|---|---|---|---|---|",
-            *rows,
-        ]
-    )
+    columns = ["selection", "window (words)", "claims", "whole gold set in window", "mean share of best set"]
+    table = markdown_table(columns, rows)
     if not args.no_write:
         write_section(
             "bench_evidence_window",

@@ -18,7 +18,7 @@ import argparse
 import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 
-from docs_section import command_line, machine_line, write_section
+from docs_section import command_line, machine_line, markdown_table, write_section
 from veracity.eval.datasets import load_pairs
 from veracity.eval.harness import build_verifier, judge_pairs
 from veracity.eval.metrics import balanced_accuracy_supported
@@ -59,14 +59,15 @@ def main() -> None:
             gold = [pair.label for pair in chosen]
             rows.append(ranking_row(dataset, name, gold, judge_pairs(verifier, chosen)))
             print(rows[-1], flush=True)
-    table = "\n".join(
-        [
-            "| data set | verifier | n | balanced acc. (own labels) | ROC AUC of P(supported) "
-            "| best balanced acc. at any threshold (fitted on these pairs) |",
-            "|---|---|---|---|---|---|",
-            *rows,
-        ]
-    )
+    columns = [
+        "data set",
+        "verifier",
+        "n",
+        "balanced acc. (own labels)",
+        "ROC AUC of P(supported)",
+        "best balanced acc. at any threshold (fitted on these pairs)",
+    ]
+    table = markdown_table(columns, rows)
     if not args.no_write:
         write_section(
             "bench_ranking",

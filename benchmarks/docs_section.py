@@ -37,6 +37,11 @@ def command_line() -> str:
     return "python " + " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]])
 
 
+def markdown_table(columns: list[str], rows: list[str]) -> str:
+    """A Markdown table from its column names and rows already written as `| a | b |` lines."""
+    return "\n".join(["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns), *rows])
+
+
 def write_section(name: str, markdown: str, docs: Path = DOCS) -> None:
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
     section = f"{start}\n{markdown.strip()}\n{end}"
