@@ -46,12 +46,15 @@ def report_failures(report: Report, verdicts: frozenset[VerdictLabel]) -> str | 
     failing = [checked for checked in report.claims if checked.verdict in verdicts]
     if not failing:
         return None
-    named = ", ".join(f"{checked.claim.id} {checked.verdict}" for checked in failing[:LISTED])
-    more = f" and {len(failing) - LISTED} more" if len(failing) > LISTED else ""
-    return (
-        f"{len(failing)} of {len(report.claims)} claims failed --fail-on {describe_verdicts(verdicts)}: "
-        f"{named}{more}"
-    )
+    named = _first_few([f"{checked.claim.id} {checked.verdict}" for checked in failing])
+    gate = f"--fail-on {describe_verdicts(verdicts)}"
+    return f"{len(failing)} of {len(report.claims)} claims failed {gate}: {named}"
+
+
+def _first_few(names: Sequence[str]) -> str:
+    """The first LISTED names, comma-separated, and how many more there are."""
+    more = f" and {len(names) - LISTED} more" if len(names) > LISTED else ""
+    return ", ".join(names[:LISTED]) + more
 
 
 @dataclass(frozen=True)
@@ -65,17 +68,16 @@ class BatchGate:
     def message(self, verdicts: frozenset[VerdictLabel]) -> str | None:
         parts = []
         if self.failing:
-            named = ", ".join(f"{article} ({count})" for article, count in self.failing[:LISTED])
-            more = f" and {len(self.failing) - LISTED} more" if len(self.failing) > LISTED else ""
+            named = _first_few([f"{article} ({count})" for article, count in self.failing])
             parts.append(
                 f"{len(self.failing)} of {self.articles} articles have claims failing --fail-on "
-                f"{describe_verdicts(verdicts)}: {named}{more}"
+                f"{describe_verdicts(verdicts)}: {named}"
             )
         if self.not_checked:
-            named = ", ".join(self.not_checked[:LISTED])
-            more = f" and {len(self.not_checked) - LISTED} more" if len(self.not_checked) > LISTED else ""
             articles = "article" if len(self.not_checked) == 1 else "articles"
-            parts.append(f"{len(self.not_checked)} {articles} could not be checked: {named}{more}")
+            parts.append(
+                f"{len(self.not_checked)} {articles} could not be checked: {_first_few(self.not_checked)}"
+            )
         return "; ".join(parts) or None
 
 
