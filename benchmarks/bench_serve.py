@@ -7,16 +7,20 @@ generator does not share its interpreter.
 
     python benchmarks/bench_serve.py --checker fake --duration 10
     python benchmarks/bench_serve.py --checker real --duration 60 --concurrency 1,4
+    python benchmarks/bench_serve.py --endpoint score --verifier builtin --duration 20
 
 `--checker fake` measures the service itself (queue, SQLite, HTTP) with a checker that answers at once;
-`--checker real` runs the real Checker over a store built from examples/evidence. Prints a Markdown section
-for docs/benchmarks.md.
+`--checker real` runs the real Checker over a store built from examples/evidence. `--endpoint score` sends
+`POST /v1/score` requests instead (claims of the example article, each against an evidence passage of the
+example store) to the chosen verifier, and counts claim-passage pairs. Prints a Markdown section for
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import multiprocessing
 import re
 import socket
@@ -24,12 +28,14 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import httpx
 
-from docs_section import machine_line
+from docs_section import command_line, machine_line
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples"
@@ -58,7 +64,9 @@ class InstantChecker:
         return None
 
 
-def _serve(store: str, db_path: str, port: int, checker: str, workers: int, queue_size: int) -> None:
+def _serve(
+    store: str, db_path: str, port: int, checker: str, workers: int, queue_size: int, verifier: str
+) -> None:
     import logging
 
     import uvicorn
@@ -74,6 +82,7 @@ def _serve(store: str, db_path: str, port: int, checker: str, workers: int, queu
         workers=workers,
         queue_size=queue_size,
         wait_timeout_s=120,
+        verifier=verifier,
     )
     uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
 
@@ -82,6 +91,7 @@ def _serve(store: str, db_path: str, port: int, checker: str, workers: int, queu
 class Level:
     clients: int
     latencies: list[float] = field(default_factory=list)
+    pairs: int = 0  # claim-passage pairs scored (`--endpoint score`)
     errors: list[str] = field(default_factory=list)
     job_ids: list[str] = field(default_factory=list)
     elapsed: float = 0.0
@@ -108,6 +118,53 @@ async def _client(base: str, article: dict[str, str], deadline: float, level: Le
                 level.latencies.append(time.perf_counter() - started)
             except httpx.HTTPError as exc:
                 level.errors.append(f"{type(exc).__name__}: {exc}")
+
+
+async def _score_client(
+    base: str, requests: Iterator[list[dict[str, str]]], deadline: float, level: Level
+) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=300) as http:
+        while time.monotonic() < deadline:
+            pairs = next(requests)
+            started = time.perf_counter()
+            try:
+                response = await http.post("/v1/score", json={"pairs": pairs})
+            except httpx.HTTPError as exc:
+                level.errors.append(f"{type(exc).__name__}: {exc}")
+                continue
+            if response.status_code != 200:
+                level.errors.append(f"HTTP {response.status_code}: {response.text[:120]}")
+                continue
+            level.latencies.append(time.perf_counter() - started)
+            level.pairs += len(pairs)
+
+
+async def _run_score_level(
+    base: str, requests: Iterator[list[dict[str, str]]], clients: int, duration: float
+) -> Level:
+    level = Level(clients)
+    started = time.perf_counter()
+    deadline = time.monotonic() + duration
+    await asyncio.gather(*(_score_client(base, requests, deadline, level) for _ in range(clients)))
+    level.elapsed = time.perf_counter() - started
+    return level
+
+
+def _score_requests(pairs_per_request: int) -> Iterator[list[dict[str, str]]]:
+    """Requests of the example article's sentences, each against the first 120 words of an evidence file,
+    in a fixed cycle."""
+    text = (EXAMPLES / "gaza_talks.txt").read_text(encoding="utf-8")
+    claims = [sentence.strip() for sentence in re.split(r"(?<=[.!?])\s+", text) if len(sentence.split()) >= 6]
+    passages = [
+        " ".join(path.read_text(encoding="utf-8").split()[:120])
+        for path in sorted((EXAMPLES / "evidence").iterdir())
+    ]
+    pairs = (
+        {"claim": claim, "evidence": passages[index % len(passages)]}
+        for index, claim in enumerate(itertools.cycle(claims))
+    )
+    while True:
+        yield [next(pairs) for _ in range(pairs_per_request)]
 
 
 async def _run_level(base: str, article: dict[str, str], clients: int, duration: float) -> Level:
@@ -159,70 +216,120 @@ def _article(checker: str) -> dict[str, str]:
     return {"text": text, "published": "2024-08-14"}
 
 
+def _checks_report(args: argparse.Namespace, article: dict[str, str], results: list[Level]) -> list[str]:
+    words = len(article["text"].split())
+    lines = [
+        f"### HTTP service, {args.checker} checker ({args.workers} worker thread)\n",
+        f"Machine: {machine_line()}. Command: `{command_line()}`.",
+        f"Loopback, {args.duration:g} s of load per level; each request, `POST /v1/checks?wait=true`,",
+        f"carries a {words}-word article; latency is submit to report.",
+    ]
+    if args.checker == "real":
+        lines.append("Every request sends the same article, so the verifier's per-text caches are warm after")
+        lines.append("the first; a cold article costs what `bench_check.py` reports.")
+    lines += [
+        "",
+        "| clients | checks | checks/s | p50 latency (ms) | p95 latency (ms) | errors | lost jobs |",
+        "|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for level in results:
+        throughput = len(level.latencies) / level.elapsed if level.elapsed else 0.0
+        lines.append(
+            f"| {level.clients} | {len(level.latencies)} | {throughput:.1f} | {_p50(level):.0f} "
+            f"| {_percentile(level.latencies, 0.95) * 1000:.0f} | {len(level.errors)} | {level.lost} |"
+        )
+    return lines
+
+
+def _score_report(args: argparse.Namespace, results: list[Level]) -> list[str]:
+    lines = [
+        f"### HTTP service, `POST /v1/score` to `{args.verifier}`\n",
+        f"Machine: {machine_line()}. Command: `{command_line()}`.",
+        f"Loopback, {args.duration:g} s of load per level; each request carries {args.pairs_per_request} "
+        f"claim-passage pair{'s' if args.pairs_per_request != 1 else ''}: a sentence of "
+        "examples/gaza_talks.txt against the first 120 words of a file of examples/evidence, in a fixed "
+        "cycle, so the verifier's per-text caches are warm after the first round; latency is request to "
+        "answer.",
+        "",
+        "| clients | requests | pairs/s | p50 latency (ms) | p95 latency (ms) | errors |",
+        "|---:|---:|---:|---:|---:|---:|",
+    ]
+    for level in results:
+        throughput = level.pairs / level.elapsed if level.elapsed else 0.0
+        lines.append(
+            f"| {level.clients} | {len(level.latencies)} | {throughput:.1f} | {_p50(level):.0f} "
+            f"| {_percentile(level.latencies, 0.95) * 1000:.0f} | {len(level.errors)} |"
+        )
+    return lines
+
+
+def _p50(level: Level) -> float:
+    return statistics.median(level.latencies) * 1000 if level.latencies else float("nan")
+
+
+def _wait_until_up(base: str, server: BaseProcess) -> bool:
+    for _ in range(1200):
+        try:
+            if httpx.get(base + "/healthz", timeout=1).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        if not server.is_alive():
+            return False
+        time.sleep(0.1)
+    return False
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--endpoint", choices=["checks", "score"], default="checks")
     parser.add_argument("--checker", choices=["fake", "real"], default="fake")
+    parser.add_argument("--verifier", default="align", help="the server's verifier (for checks and scores)")
+    parser.add_argument("--pairs-per-request", type=int, default=1, help="with --endpoint score")
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per level")
     parser.add_argument("--concurrency", default="1,4,16", help="comma-separated client counts")
     parser.add_argument("--workers", type=int, default=1, help="server check threads")
     args = parser.parse_args()
     levels = [int(part) for part in args.concurrency.split(",")]
+    article = _article(args.checker)
 
     with tempfile.TemporaryDirectory(prefix="veracity-bench-") as tmp:
         folder = Path(tmp)
-        store = _build_store(folder) if args.checker == "real" else folder / "store"
+        real_store = args.checker == "real" and args.endpoint == "checks"
+        store = _build_store(folder) if real_store else folder / "store"
         store.mkdir(exist_ok=True)
         port = _free_port()
+        checker = args.checker if args.endpoint == "checks" else "fake"
         server = multiprocessing.get_context("spawn").Process(
             target=_serve,
-            args=(str(store), str(folder / "jobs.sqlite"), port, args.checker, args.workers, 1024),
+            args=(str(store), str(folder / "jobs.sqlite"), port, checker, args.workers, 1024, args.verifier),
             daemon=True,
         )
         server.start()
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(1200):
-                try:
-                    if httpx.get(base + "/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if not server.is_alive():
-                    print("the server process died on start", file=sys.stderr)
-                    return 1
-                time.sleep(0.1)
-            article = _article(args.checker)
-            results = [asyncio.run(_run_level(base, article, clients, args.duration)) for clients in levels]
+            if not _wait_until_up(base, server):
+                print("the server did not start", file=sys.stderr)
+                return 1
+            if args.endpoint == "score":
+                requests = _score_requests(args.pairs_per_request)
+                warm = httpx.post(base + "/v1/score", json={"pairs": next(requests)}, timeout=300)
+                warm.raise_for_status()  # loads the verifier's models before anything is timed
+                results = [asyncio.run(_run_score_level(base, requests, n, args.duration)) for n in levels]
+            else:
+                results = [asyncio.run(_run_level(base, article, n, args.duration)) for n in levels]
         finally:
             server.terminate()
             server.join(timeout=30)
 
-    command = "python benchmarks/bench_serve.py " + " ".join(sys.argv[1:])
-    words = len(article["text"].split())
-    print(f"### HTTP service, {args.checker} checker ({args.workers} worker thread)\n")
-    print(f"Machine: {machine_line()}. Command: `{command}`.")
-    print(f"Loopback, {args.duration:g} s of load per level; each request, `POST /v1/checks?wait=true`,")
-    print(f"carries a {words}-word article; latency is submit to report.")
-    if args.checker == "real":
-        print("Every request sends the same article, so the verifier's per-text caches are warm after")
-        print("the first; a cold article costs what `bench_check.py` reports.")
-    print()
-    print("| clients | checks | checks/s | p50 latency (ms) | p95 latency (ms) | errors | lost jobs |")
-    print("|---:|---:|---:|---:|---:|---:|---:|")
-    failed = False
-    for level in results:
-        p50 = statistics.median(level.latencies) * 1000 if level.latencies else float("nan")
-        p95 = _percentile(level.latencies, 0.95) * 1000
-        throughput = len(level.latencies) / level.elapsed if level.elapsed else 0.0
-        print(
-            f"| {level.clients} | {len(level.latencies)} | {throughput:.1f} | {p50:.0f} | {p95:.0f} "
-            f"| {len(level.errors)} | {level.lost} |"
-        )
-        failed = failed or bool(level.errors) or level.lost > 0
+    report = (
+        _score_report(args, results) if args.endpoint == "score" else _checks_report(args, article, results)
+    )
+    print("\n".join(report))
     for level in results:
         for error in level.errors[:5]:
             print(f"\n- {level.clients} clients: {error}")
-    return 1 if failed else 0
+    return 1 if any(level.errors or level.lost for level in results) else 0
 
 
 if __name__ == "__main__":

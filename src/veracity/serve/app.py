@@ -34,6 +34,7 @@ from veracity.serve.fetch import UrlFetcher
 from veracity.serve.jobs import CheckerLike, JobQueue, QueueFullError
 from veracity.serve.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from veracity.serve.schemas import (
+    MAX_SCORED_PAIRS,
     CheckRequest,
     DocumentIn,
     DocumentsRequest,
@@ -41,10 +42,11 @@ from veracity.serve.schemas import (
     OverrideRequest,
     ScoreRequest,
 )
+from veracity.serve.scoring import ScoreBatcher
 from veracity.types import Article, Document
 
 if TYPE_CHECKING:
-    from veracity.api import Score, Scorer
+    from veracity.api import Score
 
 log = logging.getLogger("veracity.serve")
 
@@ -270,15 +272,17 @@ def create_app(
         """`default` judges a check that names no verifier; `verifiers` lists those a check may name."""
         return {"default": default_verifier, "verifiers": list(choices)}
 
-    def scorer_for(verifier: str) -> tuple[Scorer, threading.Lock]:
-        """One Scorer per offered verifier, built on first use over the service's models; its lock keeps
-        one request at a time on it (the verifiers' parse caches are not shared between threads)."""
+    def scorer_for(verifier: str) -> ScoreBatcher:
+        """One Scorer per offered verifier, built on first use over the service's models, behind a batcher
+        that scores overlapping requests together (`veracity.serve.scoring`)."""
         from veracity.api import Scorer
 
         name, options = choices[verifier]
         return resources.shared(
             ("serve-scorer", verifier),
-            lambda: (Scorer(name, resources=resources, verifier_options=options), threading.Lock()),
+            lambda: ScoreBatcher(
+                Scorer(name, resources=resources, verifier_options=options), max_pairs=MAX_SCORED_PAIRS
+            ),
         )
 
     @app.post(
@@ -293,10 +297,8 @@ def create_app(
         verifier = _offered(body.verifier, choices) or default_verifier
 
         def run() -> list[Score]:
-            scorer, lock = scorer_for(verifier)
             claims = [pair.claim for pair in body.pairs]
-            with lock:
-                return scorer.score([pair.evidence for pair in body.pairs], claims)
+            return scorer_for(verifier).score([pair.evidence for pair in body.pairs], claims)
 
         scores = await asyncio.to_thread(run)
         return {
