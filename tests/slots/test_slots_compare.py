@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from veracity.slots import compare_dates, compare_names, compare_places, compare_quantities, compare_slots
+from veracity.slots import (
+    compare_dates,
+    compare_names,
+    compare_places,
+    compare_quantities,
+    compare_slots,
+    unstated_quantity,
+)
 from veracity.slots.names import normalize_name
 from veracity.types import QuantityQualifier, Slot
 
@@ -85,3 +92,23 @@ def test_compare_names() -> None:
     assert compare_names(named("organization", "UN"), named("organization", "United Nations")) == "match"
     assert compare_names(named("person", "Blinken"), named("person", "Netanyahu")) == "mismatch"
     assert compare_slots(named("person", "Hamas"), named("organization", "Hamas")) == "unrelated"
+
+
+@pytest.mark.parametrize(
+    ("slots", "stated", "missing"),
+    [
+        ([qty(2300, "palestinian", "more_than", text="more than 2,300")], {40005.0, 92000.0, 1200.0}, 0),
+        ([qty(2300, "palestinian", "more_than", text="more than 2,300")], {3100.0}, None),
+        ([qty(92, text="92")], {93.0}, None),  # near enough to be compared (and found to differ) by the rules
+        ([qty(92, text="92")], {9.0, 920.0}, 0),
+        ([qty(40000, text="40,000")], {40005.0}, None),
+        ([qty(24, "people", "at_least", text="dozens")], set(), None),  # vague: never reported missing
+        ([qty(10, "times", text="ten times")], set(), None),
+        ([qty(67, text="67"), qty(5, text="5")], {67.0}, 1),
+        ([when("2024-06")], set(), None),  # only quantities
+    ],
+)
+def test_unstated_quantity_is_a_number_written_in_digits_that_nothing_comes_near(
+    slots: list[Slot], stated: set[float], missing: int | None
+) -> None:
+    assert unstated_quantity(slots, stated) == (None if missing is None else slots[missing])

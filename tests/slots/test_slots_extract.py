@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from veracity.resources import Resources
-from veracity.slots import extract_slots, normalize_name
+from veracity.slots import extract_slots, normalize_name, numbers_in
 from veracity.types import Slot
 
 
@@ -147,3 +147,19 @@ def test_affirmative_sentence_has_no_negation(nlp) -> None:  # type: ignore[no-u
 )
 def test_normalize_name_equates_spellings(first: str, second: str) -> None:
     assert normalize_name(first) == normalize_name(second)
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("40,005 dead and more than 92,000 wounded on 7 October 2023.", {40005, 92000, 7}),
+        ("sixty-seven Israelis and two thousand Palestinians", {67, 2000}),
+        ("a 2.3bn deal and a thousand people", {2.3, 2.3e9, 1000}),
+        ("two hundred and fifty people, 5 and 6", {250, 5, 6}),
+        ("3 m long", {3, 3e6}),  # "m" may be metres or millions: both are kept
+        ("In 2007 Hamas took Gaza; a man and an envoy", set()),  # years and articles are not quantities
+        ("", set()),
+    ],
+)
+def test_numbers_in_reads_numerals_and_number_words_without_a_parse(text: str, numbers: set[float]) -> None:
+    assert numbers_in(text) == numbers

@@ -8,7 +8,7 @@ import pytest
 from veracity.errors import ConfigError
 from veracity.resources import Resources
 from veracity.verify import VERIFIERS
-from veracity.verify.base import EvidencePair
+from veracity.verify.base import EvidencePair, SetJudgement
 from veracity.verify.builtin import (
     MODEL_FILE,
     BuiltinJudge,
@@ -130,6 +130,11 @@ def test_the_shipped_model_has_its_decision_head() -> None:
     assert BuiltinJudge(Resources(), use_slots=False).decision is not None
 
 
+def _each_against_all(verifier, claims: list[str], passages: list[str]) -> list[SetJudgement]:
+    """Each claim decided over every passage."""
+    return verifier.judge_sets([[(claim, text) for text in passages] for claim in claims])
+
+
 @needs_model
 def test_a_claim_is_decided_over_all_its_passages(verifier) -> None:
     passages = [
@@ -138,9 +143,7 @@ def test_a_claim_is_decided_over_all_its_passages(verifier) -> None:
     ]
     backed = "An Israeli strike on a school in Gaza City killed about 93 people."
     padded = "An Israeli strike on the Al-Mawasi school killed 92 people, and the emir of Qatar resigned."
-    judged = verifier.judge_sets(
-        [[(backed, text) for text in passages], [(padded, text) for text in passages]]
-    )
+    judged = _each_against_all(verifier, [backed, padded], passages)
     assert [len(item.passages) for item in judged] == [2, 2]
     assert judged[0].claim.supported > judged[1].claim.supported
     assert judged[0].decider == 0
@@ -160,6 +163,21 @@ def test_a_detail_that_differs_vetoes_support_and_is_named(verifier) -> None:
     assert judged[0].claim.label == "supported"
     assert judged[1].claim.label != "supported"
     assert "Al-Mawasi" in judged[1].claim.reason
+
+
+@needs_model
+def test_a_number_no_passage_states_is_not_supported_and_is_named(verifier) -> None:
+    passages = [
+        "The Gaza health ministry said on 15 August 2024 that more than 40,000 Palestinians had been killed "
+        "in the war. No ceasefire has held since the truce of November 2023.",
+        "The fighting in Gaza has continued since the truce ended on 1 December 2023.",
+    ]
+    stated = "The fighting in Gaza has killed more than 40,000 Palestinians."
+    invented = "The fighting in Gaza has killed more than 2,300 Palestinians."
+    judged = _each_against_all(verifier, [stated, invented], passages)
+    assert "no passage states" not in judged[0].claim.reason
+    assert judged[1].claim.label != "supported"
+    assert "no passage states the claim's 'more than 2,300'" in judged[1].claim.reason
 
 
 @needs_model

@@ -9,8 +9,9 @@ from veracity.slots.compare import (
     compare_slots,
     quantity_range,
     units_compatible,
+    unstated_quantity,
 )
-from veracity.slots.extract import SlotAnalysis, SlotInfo, analyze, extract_slots
+from veracity.slots.extract import SlotAnalysis, SlotInfo, analyze, extract_slots, numbers_in
 from veracity.slots.names import normalize_name
 
 __all__ = [
@@ -25,6 +26,8 @@ __all__ = [
     "compare_slots",
     "extract_slots",
     "normalize_name",
+    "numbers_in",
     "quantity_range",
     "units_compatible",
+    "unstated_quantity",
 ]

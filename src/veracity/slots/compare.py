@@ -64,6 +64,23 @@ def quantity_range(slot: Slot) -> tuple[float, float]:
     return value - spread, value + spread
 
 
+STATED_MARGIN = 0.1  # a number within a tenth past the claim's range counts as stated (the rules compare it)
+
+
+def unstated_quantity(claim_slots: list[Slot], stated: set[float]) -> Slot | None:
+    """The first of a claim's quantities written in digits that none of the `stated` numbers comes near
+    (its range, widened by a tenth); None when each is stated somewhere. Numbers in words ("dozens", "ten
+    times") are vague or relative, so they are never reported missing."""
+    for slot in claim_slots:
+        if slot.kind != "quantity" or slot.value is None or not any(char.isdigit() for char in slot.text):
+            continue
+        low, high = quantity_range(slot)
+        margin = STATED_MARGIN * abs(slot.value)
+        if not any(low - margin <= number <= high + margin for number in stated):
+            return slot
+    return None
+
+
 def _rounding_unit(text: str, value: float) -> float:
     """10**k for a number written with k trailing zeros ("40,000" -> 10,000); finer for decimals."""
     digits = re.sub(r"[^\d.]", "", text)

@@ -7,6 +7,7 @@ readable phrase); `extract_slots` returns the plain slots other stages store on 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -109,12 +110,13 @@ def _is_number_token(token: Token) -> bool:
     return token.like_num and all(part in lx.UNITS_WORDS for part in lower.split("-"))
 
 
-def _parse_number(tokens: list[Token]) -> float | None:
+def parse_number(words: Sequence[str]) -> float | None:
+    """The value of lower-cased number words and numerals read together ("2.3", "m"; "forty-two",
+    "thousand"); None when none of them is one."""
     total = 0.0
     current = 0.0
     seen = False
-    for token in tokens:
-        lower = token.lower_
+    for lower in words:
         numeric = _NUMERIC.match(lower)
         if numeric:
             current += float(numeric.group(1).replace(",", ""))
@@ -133,6 +135,44 @@ def _parse_number(tokens: list[Token]) -> float | None:
             current += sum(lx.UNITS_WORDS[part] for part in lower.split("-"))
             seen = True
     return total + current if seen else None
+
+
+_WORD = re.compile(r"\d[\d,]*(?:\.\d+)?(?:k|m|mn|bn|b|tn)?\b|[a-z]+(?:-[a-z]+)*", re.IGNORECASE)
+
+
+def numbers_in(text: str) -> set[float]:
+    """Every number a text may state, without a parse, read leniently: each run of numerals and number
+    words as one value ("two thousand", "2.3bn", "3 m"), and each numeral also alone (2.3, 3: "m" may be
+    metres). Four-digit numerals that read as years (1500 to 2100, no comma) are left out."""
+    values: set[float] = set()
+    run: list[str] = []
+
+    def close() -> None:
+        while run and run[0] in {"a", "an"}:
+            del run[0]  # "a thousand" is 1,000 without it, and "a 2.3bn deal" is not 1 + 2.3bn
+        value = parse_number(run)
+        if value is not None:
+            values.add(value)
+        run.clear()
+
+    for match in _WORD.finditer(text):
+        word = match.group().lower()
+        numeral = _NUMERIC.match(word)
+        if numeral and not _YEAR.match(word):
+            values.add(float(numeral.group(1).replace(",", "")))
+            run.append(word)
+        elif not numeral and (word in lx.SCALE_WORDS or _is_number_word(word)):
+            run.append(word)
+        elif word == "and" and run and run[-1] in lx.SCALE_WORDS:
+            continue  # "two hundred and fifty"
+        else:
+            close()
+    close()
+    return values
+
+
+def _is_number_word(word: str) -> bool:
+    return all(part in lx.UNITS_WORDS for part in word.split("-"))
 
 
 def _numeric_date_slots(doc: Doc, sentence_of: dict[int, int]) -> list[SlotInfo]:
@@ -231,7 +271,7 @@ def _quantity(doc: Doc, start: int, end: int, sentence_of: dict[int, int]) -> Sl
     vague = len(tokens) == 1 and tokens[0].lower_ in lx.VAGUE_PLURALS
     if start > 0 and doc[start - 1].lower_ in {"a", "an"} and tokens[0].lower_ in {*lx.SCALE_WORDS, "dozen"}:
         start -= 1
-    value = float(lx.VAGUE_PLURALS[tokens[0].lower_]) if vague else _parse_number(tokens)
+    value = float(lx.VAGUE_PLURALS[tokens[0].lower_]) if vague else parse_number([t.lower_ for t in tokens])
     unit: str | None = None
     before = doc[start - 1] if start > 0 else None
     symbol = before is not None and before.text in lx.CURRENCY_SYMBOLS

@@ -226,6 +226,15 @@ class SlotChecker:
             self._cache[key] = analyze(doc, reference_date=key[1])
         return [self._cache[key] for key in keys]
 
+    def unstated_quantity(self, pairs: Sequence[EvidencePair]) -> str | None:
+        """The claim's first number (written in digits) that none of its passages states, as written."""
+        from veracity.slots import numbers_in, unstated_quantity
+
+        claim = self._analyses([(pairs[0].claim, pairs[0].claim_date)])[0]
+        stated = set().union(*(numbers_in(pair.evidence) for pair in pairs))
+        missing = unstated_quantity(claim.slots, stated)
+        return missing.text if missing else None
+
     def check_many(self, pairs: Sequence[EvidencePair], windows: Sequence[str]) -> list[SlotCheck]:
         from veracity.verify.consistency import check_consistency, describe_mismatch
 
@@ -442,16 +451,23 @@ class BuiltinJudge:
             self._check_slots(present, grouped, leaning)
             words = features[:, FEATURES.index("word_coverage")]
             judged = [
-                self._decide(group, decision, float(share), total)
-                for group, decision, share, total in zip(
-                    grouped, decisions, words, present_totals, strict=True
+                self._decide(pairs, group, decision, float(share), total)
+                for pairs, group, decision, share, total in zip(
+                    present, grouped, decisions, words, present_totals, strict=True
                 )
             ]
         remaining = iter(judged)
         empty = SetJudgement(PairJudgement(0.0, 0.0, 1.0, "no evidence passages"), [], -1)
         return [next(remaining) if pairs else empty for pairs in sets]
 
-    def _decide(self, group: list[RawScore], decision: np.ndarray, words: float, total: int) -> SetJudgement:
+    def _decide(
+        self,
+        pairs: Sequence[EvidencePair],
+        group: list[RawScore],
+        decision: np.ndarray,
+        words: float,
+        total: int,
+    ) -> SetJudgement:
         passages = [self._judgement(score) for score in group]
         best_support = _strongest(group, 0)
         best_refute = _strongest(group, 1)
@@ -461,12 +477,18 @@ class BuiltinJudge:
             supported, refuted = refuted, supported  # a differing number, date, place or name vetoes support
         if refuted > neutral and not any(p.label == "refuted" for p in passages):
             refuted, neutral = neutral, refuted  # a claim nothing contradicts is never called refuted
+        unstated = None
+        if self.slots is not None and supported >= max(refuted, neutral):
+            unstated = self.slots.unstated_quantity(pairs)
+            if unstated is not None:
+                supported, neutral = neutral, supported  # a number no passage gives is not supported
         label = PairJudgement(supported, refuted, neutral, "").label
         decider = best_refute if label == "refuted" else best_support
         read = f"{len(passages)} of {total}" if total > len(passages) else str(len(passages))
         count = f"{read} passage{'s' if total != 1 else ''}"
+        missing = f"no passage states the claim's {unstated!r}; " if unstated else ""
         reason = (
-            f"{label} ({max(supported, refuted, neutral):.2f}) over {count}; "
+            f"{label} ({max(supported, refuted, neutral):.2f}) over {count}; {missing}"
             f"{round(100 * words)}% of the claim's content words are in the evidence; "
             f"closest passage: {passages[decider].reason}"
         )
