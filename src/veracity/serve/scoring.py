@@ -5,7 +5,8 @@ a pair or two leaves most of its work unbatched: the encoder's threads idle, spa
 So the requests that arrive while one is being scored wait, and the next run takes all of them in one call
 (group commit). Under load a pair then costs about what it costs inside a large request; a request that
 arrives alone runs at once and never waits for company. Every verifier judges each claim against its own
-evidence, so a pair's score does not depend on the requests it was scored with.
+evidence, so a pair's score does not depend on the requests it was scored with (for `hf` up to float
+rounding: it pads the pairs of a call to the longest).
 """
 
 from __future__ import annotations
