@@ -28,7 +28,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.process import BaseProcess
 from pathlib import Path
@@ -139,15 +139,23 @@ async def _score_client(
             level.pairs += len(pairs)
 
 
-async def _run_score_level(
-    base: str, requests: Iterator[list[dict[str, str]]], clients: int, duration: float
-) -> Level:
+async def _load(clients: int, duration: float, client: Callable[[float, Level], Awaitable[None]]) -> Level:
+    """`clients` copies of `client(deadline, level)` at once for `duration` seconds, timed."""
     level = Level(clients)
     started = time.perf_counter()
     deadline = time.monotonic() + duration
-    await asyncio.gather(*(_score_client(base, requests, deadline, level) for _ in range(clients)))
+    await asyncio.gather(*(client(deadline, level) for _ in range(clients)))
     level.elapsed = time.perf_counter() - started
     return level
+
+
+async def _run_score_level(
+    base: str, requests: Iterator[list[dict[str, str]]], clients: int, duration: float
+) -> Level:
+    def client(deadline: float, level: Level) -> Awaitable[None]:
+        return _score_client(base, requests, deadline, level)
+
+    return await _load(clients, duration, client)
 
 
 def _score_requests(pairs_per_request: int) -> Iterator[list[dict[str, str]]]:
@@ -168,11 +176,7 @@ def _score_requests(pairs_per_request: int) -> Iterator[list[dict[str, str]]]:
 
 
 async def _run_level(base: str, article: dict[str, str], clients: int, duration: float) -> Level:
-    level = Level(clients)
-    started = time.perf_counter()
-    deadline = time.monotonic() + duration
-    await asyncio.gather(*(_client(base, article, deadline, level) for _ in range(clients)))
-    level.elapsed = time.perf_counter() - started
+    level = await _load(clients, duration, lambda deadline, level: _client(base, article, deadline, level))
     async with httpx.AsyncClient(base_url=base, timeout=60) as http:
         seen: dict[str, str] = {}
         offset = 0

@@ -107,7 +107,7 @@ def _is_number_token(token: Token) -> bool:
         return True
     if _NUMERIC.match(lower):
         return True
-    return token.like_num and all(part in lx.UNITS_WORDS for part in lower.split("-"))
+    return token.like_num and _is_number_word(lower)
 
 
 def parse_number(words: Sequence[str]) -> float | None:
@@ -131,7 +131,7 @@ def parse_number(words: Sequence[str]) -> float | None:
                 total += (current or 1) * scale
                 current = 0
             seen = True
-        elif all(part in lx.UNITS_WORDS for part in lower.split("-")):
+        elif _is_number_word(lower):
             current += sum(lx.UNITS_WORDS[part] for part in lower.split("-"))
             seen = True
     return total + current if seen else None
