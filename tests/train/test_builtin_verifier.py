@@ -150,6 +150,10 @@ def test_a_claim_is_decided_over_all_its_passages(verifier) -> None:
     for item in judged:
         assert sum(item.claim.probabilities.values()) == pytest.approx(1.0, abs=1e-6)
         assert "over 2 passages" in item.claim.reason and "content words" in item.claim.reason
+        side = "refuted" if item.claim.label == "refuted" else "supported"
+        strongest = max(item.passages, key=lambda passage: passage.probabilities[side])
+        assert item.passages[item.decider] is strongest  # the passage a report ranks first
+        assert item.claim.reason.endswith(strongest.reason)
     [empty] = verifier.pair_judge.judge_sets([[]])
     assert empty.claim.label == "not_enough_evidence" and empty.decider == -1
 
@@ -163,6 +167,23 @@ def test_a_detail_that_differs_vetoes_support_and_is_named(verifier) -> None:
     assert judged[0].claim.label == "supported"
     assert judged[1].claim.label != "supported"
     assert "Al-Mawasi" in judged[1].claim.reason
+
+
+@needs_model
+def test_no_passage_is_shown_supporting_a_claim_whose_place_it_gives_otherwise(verifier) -> None:
+    claim = "An Israeli strike on the Al-Mawasi school killed 92 people on Sunday."
+    passages = [
+        "Hamas said the Israeli strike on the Al-Mawasi school killed 92 people on Sunday, most of them "
+        "displaced families.",
+        "An Israeli strike on the al-Tabi'in school killed 92 people on Sunday, Gaza's civil defence "
+        "agency said.",
+        "Hamas said it would not take part in the Doha talks.",
+    ]
+    [judged] = verifier.judge_sets([[(claim, text) for text in passages]])
+    assert judged.claim.label == "supported" and judged.decider == 0
+    other_school = judged.passages[1]  # the model alone reads it as support: only the slot rules tell
+    assert other_school.label != "supported"
+    assert "place differs" in other_school.reason and "al-Tabi'in" in other_school.reason
 
 
 @needs_model

@@ -41,7 +41,14 @@ from veracity.train.evidence import (
     split_sentences,
 )
 from veracity.verify import VERIFIERS
-from veracity.verify.base import PAIR_LABELS, EvidencePair, PairJudgement, PairVerifier, SetJudgement
+from veracity.verify.base import (
+    PAIR_LABELS,
+    EvidencePair,
+    PairJudgement,
+    PairLabel,
+    PairVerifier,
+    SetJudgement,
+)
 from veracity.verify.decision import (
     DECISION_FILE,
     FEATURES,
@@ -381,7 +388,7 @@ class BuiltinJudge:
         targets: Sequence[tuple[int, int]],
     ) -> None:
         """Compare slots for the (claim, passage) positions given, in place, on the window the model read."""
-        targets = [(i, j) for i, j in targets if grouped[i][j].slots is None]
+        targets = [(i, j) for i, j in dict.fromkeys(targets) if grouped[i][j].slots is None]  # each once
         if self.slots is None or not targets:
             return
         chosen = [sets[i][j] for i, j in targets]
@@ -434,7 +441,10 @@ class BuiltinJudge:
         self, sets: Sequence[Sequence[EvidencePair]], totals: Sequence[int]
     ) -> list[SetJudgement]:
         """The head's judgements; a claim the head calls refuted has its most refuting passage's slots
-        compared too, so the reason can name the detail that differs. `totals` counts each claim's passages
+        compared too, so the reason can name the detail that differs, and so does every passage the model
+        alone reads as supporting: a report shows each passage's calibrated stance (calibration.json), never
+        "supports" for a passage whose place, number or date differs from the claim's. None of these
+        comparisons changes whether the claim is called supported. `totals` counts each claim's passages
         before those not read were left out, for the reason."""
         assert self.decision is not None
         present = [pairs for pairs in sets if pairs]
@@ -448,7 +458,13 @@ class BuiltinJudge:
                 for i, (group, decision) in enumerate(zip(grouped, decisions, strict=True))
                 if decision[1] >= max(decision[0], decision[2])
             ]
-            self._check_slots(present, grouped, leaning)
+            supporting = [
+                (i, j)
+                for i, group in enumerate(grouped)
+                for j, score in enumerate(group)
+                if score.slots is None and int(np.argmax(self.combine(score))) == 0
+            ]
+            self._check_slots(present, grouped, leaning + supporting)
             words = features[:, FEATURES.index("word_coverage")]
             judged = [
                 self._decide(pairs, group, decision, float(share), total)
@@ -470,7 +486,6 @@ class BuiltinJudge:
     ) -> SetJudgement:
         passages = [self._judgement(score) for score in group]
         best_support = _strongest(group, 0)
-        best_refute = _strongest(group, 1)
         supported, refuted, neutral = (float(p) for p in decision)
         best_slots = group[best_support].slots
         if best_slots is not None and best_slots.contradicts and supported >= max(refuted, neutral):
@@ -483,7 +498,8 @@ class BuiltinJudge:
             if unstated is not None:
                 supported, neutral = neutral, supported  # a number no passage gives is not supported
         label = PairJudgement(supported, refuted, neutral, "").label
-        decider = best_refute if label == "refuted" else best_support
+        side: PairLabel = "refuted" if label == "refuted" else "supported"
+        decider = max(range(len(passages)), key=lambda k: passages[k].probabilities[side])  # as reports rank
         read = f"{len(passages)} of {total}" if total > len(passages) else str(len(passages))
         count = f"{read} passage{'s' if total != 1 else ''}"
         missing = f"no passage states the claim's {unstated!r}; " if unstated else ""
