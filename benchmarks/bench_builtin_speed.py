@@ -8,8 +8,8 @@ figure is what `veracity check` and `veracity eval` run: every claim judged agai
 once by the claim-level decision head (one more model run per claim, on the window of its best sentences,
 and one slot comparison per claim), counted in the same claim-passage pairs; `builtin-fast` makes the same
 decision on each claim's one passage closest in wording, so its model runs grow with claims, not passages.
-A last pass of each on new text splits its time into model runs, spaCy parses and the rest, to show what
-bounds it.
+A last pass of each on new text splits its time into model runs, the wait for spaCy parses (they run on
+their own thread beside the model runs) and the rest, to show what bounds it.
 
 The box's speed drifts from hour to hour (the same model alone has measured 132 pairs/s on one day and 237
 on another), so the configurations run in `--rounds` interleaved rounds and the table gives each one's median
@@ -119,16 +119,18 @@ def time_shares(judge: BuiltinJudge, sets: list[list[EvidencePair]]) -> str:
     judge.slots.clear()
     model = StageClock(judge.encoder, "logits")
     parse = StageClock(judge.slots.resources.nlp, "pipe", lazy=True)
+    waiting = StageClock(judge.slots, "analyses")
     start = time.perf_counter()
     judge.judge_sets(sets)
     total = time.perf_counter() - start
     pairs = sum(len(claim) for claim in sets)
-    rest = total - model.seconds - parse.seconds
+    rest = total - model.seconds - waiting.seconds
     return (
         f"One claim-level pass of `{judge.name}` on new text took {total:.2f} s: {model.items} model runs "
-        f"for {pairs} claim-passage pairs {model.seconds:.2f} s, "
+        f"for {pairs} claim-passage pairs {model.seconds:.2f} s; "
         f"spaCy parses of {parse.items} new texts (claims and the evidence sentences their slots are "
-        f"compared on, {1000 * parse.seconds / max(parse.items, 1):.1f} ms each) {parse.seconds:.2f} s, "
+        f"compared on, {1000 * parse.seconds / max(parse.items, 1):.1f} ms each) {parse.seconds:.2f} s on "
+        f"the parse thread, beside the model runs, of which the pass waited {waiting.seconds:.2f} s; "
         f"everything else (slot comparison, features, decision) {rest:.2f} s."
     )
 

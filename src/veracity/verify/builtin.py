@@ -21,7 +21,7 @@ import json
 import math
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import date
 from functools import cached_property
@@ -71,6 +71,9 @@ MODEL_FILE = "verifier-int8.onnx"
 CALIBRATION_FILE = "calibration.json"
 TOKENIZER_FILE = "tokenizer.json"
 SLOT_WINDOW_WORDS = 45  # slots are compared on the sentences closest to the claim: parsing is the cost
+PREFETCH_CLAIMS = 16  # claims scored between two hand-overs to the parse thread
+PARSE_CACHE_SIZE = 4096  # parsed texts a SlotChecker keeps (a store serves the same passages again)
+ParseKey = tuple[str, date | None]  # a text and the date its relative dates are read against
 FAST_PASSAGES_READ = 1  # what `builtin-fast` reads of each claim's passages (docs/benchmarks.md)
 
 
@@ -210,34 +213,76 @@ def shared_encoder(resources: Resources, model_dir: Path, max_length: int) -> Cr
     return resources.shared(key, lambda: CrossEncoder(model_dir, max_length=max_length))
 
 
+def parse_thread(resources: Resources) -> ThreadPoolExecutor:
+    """The one thread that parses for the slot rules over `resources`: parses queue instead of contending
+    for the two cores the model already uses."""
+    return resources.shared(
+        "builtin-parse-thread", lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="veracity-parse")
+    )
+
+
 class SlotChecker:
-    """Runs the core slot-consistency rules (`verify.consistency`) on a claim and its evidence window."""
+    """Runs the core slot-consistency rules (`verify.consistency`) on a claim and its evidence window.
+
+    Texts are parsed on one background thread (shared over `resources`), so a judge can ask for the parses
+    it will need (`prefetch`) and run the model meanwhile, instead of parsing after the model runs: about a
+    tenth faster on new text (docs/benchmarks.md, `bench_builtin_speed`).
+    """
 
     def __init__(self, resources: Resources) -> None:
         self.resources = resources
-        self._cache: dict[tuple[str, date | None], SlotAnalysis] = {}
+        self._cache: dict[ParseKey, Future[SlotAnalysis]] = {}
+        self._lock = threading.Lock()
 
     def clear(self) -> None:
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()
 
-    def _analyses(self, keys: Sequence[tuple[str, date | None]]) -> list[SlotAnalysis]:
-        """Parse the texts not seen yet in one `nlp.pipe` call (batched parsing is several times faster)."""
+    def prefetch(self, pairs: Sequence[EvidencePair], windows: Sequence[str] | None = None) -> None:
+        """Queue the parses of these pairs' claims (and of their evidence `windows`, when given)."""
+        keys = [(pair.claim, pair.claim_date) for pair in pairs]
+        if windows is not None:
+            keys += [(window, pair.evidence_date) for pair, window in zip(pairs, windows, strict=True)]
+        self._submit(keys)
+
+    def _submit(self, keys: Sequence[ParseKey]) -> list[Future[SlotAnalysis]]:
+        """The parse of every key, queueing the ones not seen yet as one batch (batched parsing is several
+        times faster than one text at a time)."""
+        with self._lock:
+            missing = sorted({key for key in keys if key not in self._cache}, key=lambda key: key[0])
+            if len(self._cache) + len(missing) > PARSE_CACHE_SIZE:
+                self._cache = {key: self._cache[key] for key in keys if key in self._cache}
+            if missing:
+                futures: list[Future[SlotAnalysis]] = [Future() for _ in missing]
+                self._cache.update(zip(missing, futures, strict=True))
+                parse_thread(self.resources).submit(self._parse, missing, futures)
+            return [self._cache[key] for key in keys]
+
+    def _parse(self, keys: Sequence[ParseKey], futures: Sequence[Future[SlotAnalysis]]) -> None:
         from veracity.slots import analyze
 
-        missing = sorted({key for key in keys if key not in self._cache}, key=lambda key: key[0])
-        if len(self._cache) + len(missing) > 4096:
-            self._cache.clear()
-            missing = sorted(set(keys), key=lambda key: key[0])
-        docs = self.resources.nlp.pipe([text for text, _ in missing], batch_size=64)
-        for key, doc in zip(missing, docs, strict=True):
-            self._cache[key] = analyze(doc, reference_date=key[1])
-        return [self._cache[key] for key in keys]
+        try:
+            docs = self.resources.nlp.pipe([text for text, _ in keys], batch_size=64)
+            for key, doc, future in zip(keys, docs, futures, strict=True):
+                future.set_result(analyze(doc, reference_date=key[1]))
+        except Exception as exc:  # handed to whoever waits; the texts not parsed are tried again next time
+            failed = [(key, future) for key, future in zip(keys, futures, strict=True) if not future.done()]
+            with self._lock:
+                for key, future in failed:
+                    if self._cache.get(key) is future:
+                        del self._cache[key]
+            for _, future in failed:
+                future.set_exception(exc)
+
+    def analyses(self, keys: Sequence[ParseKey]) -> list[SlotAnalysis]:
+        """The parses of these texts, waiting for those still queued or running on the parse thread."""
+        return [future.result() for future in self._submit(keys)]
 
     def unstated_quantity(self, pairs: Sequence[EvidencePair]) -> str | None:
         """The claim's first number (written in digits) that none of its passages states, as written."""
         from veracity.slots import numbers_in, unstated_quantity
 
-        claim = self._analyses([(pairs[0].claim, pairs[0].claim_date)])[0]
+        claim = self.analyses([(pairs[0].claim, pairs[0].claim_date)])[0]
         stated = set().union(*(numbers_in(pair.evidence) for pair in pairs))
         missing = unstated_quantity(claim.slots, stated)
         return missing.text if missing else None
@@ -245,10 +290,10 @@ class SlotChecker:
     def check_many(self, pairs: Sequence[EvidencePair], windows: Sequence[str]) -> list[SlotCheck]:
         from veracity.verify.consistency import check_consistency, describe_mismatch
 
-        claims = self._analyses([(pair.claim, pair.claim_date) for pair in pairs])
-        evidences = self._analyses(
-            [(window, pair.evidence_date) for pair, window in zip(pairs, windows, strict=True)]
-        )
+        keys = [(pair.claim, pair.claim_date) for pair in pairs]
+        keys += [(window, pair.evidence_date) for pair, window in zip(pairs, windows, strict=True)]
+        analyses = self.analyses(keys)
+        claims, evidences = analyses[: len(pairs)], analyses[len(pairs) :]
         checks = []
         for claim, evidence in zip(claims, evidences, strict=True):
             consistency = check_consistency(claim, evidence, range(len(list(evidence.doc.sents))))
@@ -341,12 +386,7 @@ class BuiltinJudge:
         """
         if any(not pairs for pairs in sets):
             raise ValueError("every evidence set needs at least one passage")
-        scores = self.raw_scores([pair for pairs in sets for pair in pairs], slot_gate=math.inf)
-        grouped: list[list[RawScore]] = []
-        offset = 0
-        for pairs in sets:
-            grouped.append(scores[offset : offset + len(pairs)])
-            offset += len(pairs)
+        grouped = self._scored_sets(sets)
         window_logits = self._window_logits(sets, grouped)
         found = [coverage(pairs[0].claim, [pair.evidence for pair in pairs]) for pairs in sets]
         best = [_strongest(group, 0) for group in grouped]
@@ -356,6 +396,40 @@ class BuiltinJudge:
             targets = [(i, top) for i, top in targets if not neutral[i]]
         self._check_slots(sets, grouped, targets)
         return _features(grouped, best, window_logits, found), grouped
+
+    def _scored_sets(self, sets: Sequence[Sequence[EvidencePair]]) -> list[list[RawScore]]:
+        """Every passage's model score, a few claims at a time: after each group, the parses that slot
+        comparison will need (each claim's most supportive passage and those shown as supporting) start on
+        the parse thread, and run beside the next group's model runs instead of after all of them."""
+        if self.slots is not None:
+            self.slots.prefetch([pairs[0] for pairs in sets])
+        grouped: list[list[RawScore]] = []
+        for start in range(0, len(sets), PREFETCH_CLAIMS):
+            chunk = sets[start : start + PREFETCH_CLAIMS]
+            scores = iter(self.raw_scores([pair for pairs in chunk for pair in pairs], slot_gate=math.inf))
+            groups = [[next(scores) for _ in pairs] for pairs in chunk]
+            grouped += groups
+            if self.slots is not None:
+                wanted = [
+                    pairs[j]
+                    for pairs, group in zip(chunk, groups, strict=True)
+                    for j in {_strongest(group, 0), *self._shown_supporting(group)}
+                ]
+                self.slots.prefetch(wanted, [self._slot_window(pair) for pair in wanted])
+        return grouped
+
+    def _shown_supporting(self, group: Sequence[RawScore]) -> list[int]:
+        """The passages whose calibrated stance is "supports" before their slots are compared."""
+        return [
+            j
+            for j, score in enumerate(group)
+            if score.slots is None and int(np.argmax(self.combine(score))) == 0
+        ]
+
+    def _slot_window(self, pair: EvidencePair) -> str:
+        """The sentences of the window the model read that slots are compared on."""
+        window = evidence_window(pair.claim, pair.evidence, self.calibration.max_words)
+        return select_evidence(pair.claim, split_sentences(window), SLOT_WINDOW_WORDS)
 
     def _window_logits(
         self, sets: Sequence[Sequence[EvidencePair]], grouped: list[list[RawScore]]
@@ -392,14 +466,7 @@ class BuiltinJudge:
         if self.slots is None or not targets:
             return
         chosen = [sets[i][j] for i, j in targets]
-        focus = [
-            select_evidence(
-                pair.claim,
-                split_sentences(evidence_window(pair.claim, pair.evidence, self.calibration.max_words)),
-                SLOT_WINDOW_WORDS,
-            )
-            for pair in chosen
-        ]
+        focus = [self._slot_window(pair) for pair in chosen]
         for (i, j), check in zip(targets, self.slots.check_many(chosen, focus), strict=True):
             grouped[i][j] = RawScore(grouped[i][j].logits, check)
 
@@ -458,12 +525,7 @@ class BuiltinJudge:
                 for i, (group, decision) in enumerate(zip(grouped, decisions, strict=True))
                 if decision[1] >= max(decision[0], decision[2])
             ]
-            supporting = [
-                (i, j)
-                for i, group in enumerate(grouped)
-                for j, score in enumerate(group)
-                if score.slots is None and int(np.argmax(self.combine(score))) == 0
-            ]
+            supporting = [(i, j) for i, group in enumerate(grouped) for j in self._shown_supporting(group)]
             self._check_slots(present, grouped, leaning + supporting)
             words = features[:, FEATURES.index("word_coverage")]
             judged = [
