@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import veracity.verify.builtin as builtin
 from veracity.errors import ConfigError
 from veracity.resources import Resources
 from veracity.verify import VERIFIERS
@@ -68,6 +69,26 @@ def test_a_pair_scores_the_same_alone_and_among_others(verifier) -> None:
     alone = encoder.logits([target])[0]
     among = encoder.logits([neighbours[0], target, neighbours[1]])[1]
     assert alone.tolist() == among.tolist()
+
+
+@needs_model
+def test_pairs_judged_in_groups_get_the_judgements_they_get_alone(monkeypatch) -> None:
+    """The slot parses of one group run while the next is scored; the grouping must not show."""
+    judge = BuiltinJudge(Resources())
+    evidence = "An Israeli strike on the al-Tabi'in school in Gaza City killed about 93 people on Saturday."
+    claims = [
+        "An Israeli strike on the al-Tabi'in school killed about 93 people.",
+        "An Israeli strike on the Al-Mawasi school killed 92 people.",
+        "Hamas took part in the Doha talks.",
+        "The strike on the al-Tabi'in school happened on Saturday.",
+        "An Israeli strike on a school in Gaza City killed about 93 people.",
+    ]
+    pairs = [EvidencePair(claim, evidence) for claim in claims]
+    alone = [judge.judge_many([pair])[0] for pair in pairs]
+    judge.slots.clear()
+    monkeypatch.setattr(builtin, "PREFETCH_PAIRS", 2)
+    assert judge.judge_many(pairs) == alone
+    assert any("place differs" in judged.reason for judged in alone)
 
 
 @needs_model

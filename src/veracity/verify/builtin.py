@@ -72,6 +72,7 @@ CALIBRATION_FILE = "calibration.json"
 TOKENIZER_FILE = "tokenizer.json"
 SLOT_WINDOW_WORDS = 45  # slots are compared on the sentences closest to the claim: parsing is the cost
 PREFETCH_CLAIMS = 16  # claims scored between two hand-overs to the parse thread
+PREFETCH_PAIRS = 64  # the same for pairs judged one at a time
 PARSE_CACHE_SIZE = 4096  # parsed texts a SlotChecker keeps (a store serves the same passages again)
 ParseKey = tuple[str, date | None]  # a text and the date its relative dates are read against
 FAST_PASSAGES_READ = 1  # what `builtin-fast` reads of each claim's passages (docs/benchmarks.md)
@@ -213,6 +214,11 @@ def shared_encoder(resources: Resources, model_dir: Path, max_length: int) -> Cr
     return resources.shared(key, lambda: CrossEncoder(model_dir, max_length=max_length))
 
 
+def slot_sentences(claim: str, window: str) -> str:
+    """The sentences of the window the model read that slots are compared on."""
+    return select_evidence(claim, split_sentences(window), SLOT_WINDOW_WORDS)
+
+
 def parse_thread(resources: Resources) -> ThreadPoolExecutor:
     """The one thread that parses for the slot rules over `resources`: parses queue instead of contending
     for the two cores the model already uses."""
@@ -331,22 +337,32 @@ class BuiltinJudge:
         self.slots = SlotChecker(resources) if use_slots else None
 
     def raw_scores(self, pairs: Sequence[EvidencePair], slot_gate: float | None = None) -> list[RawScore]:
-        """Model logits for every pair; slot comparison only where calibrated P(supported) passes the gate."""
+        """Model logits for every pair; slot comparison only where calibrated P(supported) passes the gate.
+        Where slots are compared, the pairs are scored a group at a time and the parses each group's
+        comparisons need start on the parse thread while the next group is scored."""
         gate = self.calibration.slot_gate if slot_gate is None else slot_gate
         windows = [evidence_window(pair.claim, pair.evidence, self.calibration.max_words) for pair in pairs]
-        logits = self.encoder.logits(
-            [(window, pair.claim) for window, pair in zip(windows, pairs, strict=True)]
-        )
-        probabilities = softmax(self._shift(logits))
+        slots = self.slots if math.isfinite(gate) else None
+        step = PREFETCH_PAIRS if slots is not None else max(len(pairs), 1)
+        parts = [np.zeros((0, len(PAIR_LABELS)), dtype=np.float32)]
+        focus: dict[int, str] = {}
+        for start in range(0, len(pairs), step):
+            part = self.encoder.logits(
+                [(windows[i], pairs[i].claim) for i in range(start, min(start + step, len(pairs)))]
+            )
+            parts.append(part)
+            if slots is not None:
+                supported = softmax(self._shift(part))[:, 0]
+                picked = [
+                    start + k for k, p in enumerate(supported) if p >= gate and windows[start + k].strip()
+                ]
+                focus.update((i, slot_sentences(pairs[i].claim, windows[i])) for i in picked)
+                slots.prefetch([pairs[i] for i in picked], [focus[i] for i in picked])
+        logits = np.concatenate(parts)
         checks: list[SlotCheck | None] = [None] * len(pairs)
-        if self.slots is not None:
-            chosen = [i for i, window in enumerate(windows) if window.strip() and probabilities[i, 0] >= gate]
-            focus = [
-                select_evidence(pairs[i].claim, split_sentences(windows[i]), SLOT_WINDOW_WORDS)
-                for i in chosen
-            ]
-            found = self.slots.check_many([pairs[i] for i in chosen], focus)
-            for index, check in zip(chosen, found, strict=True):
+        if slots is not None and focus:
+            found = slots.check_many([pairs[i] for i in focus], list(focus.values()))
+            for index, check in zip(focus, found, strict=True):
                 checks[index] = check
         return [RawScore(row, check) for row, check in zip(logits, checks, strict=True)]
 
@@ -427,9 +443,8 @@ class BuiltinJudge:
         ]
 
     def _slot_window(self, pair: EvidencePair) -> str:
-        """The sentences of the window the model read that slots are compared on."""
         window = evidence_window(pair.claim, pair.evidence, self.calibration.max_words)
-        return select_evidence(pair.claim, split_sentences(window), SLOT_WINDOW_WORDS)
+        return slot_sentences(pair.claim, window)
 
     def _window_logits(
         self, sets: Sequence[Sequence[EvidencePair]], grouped: list[list[RawScore]]
