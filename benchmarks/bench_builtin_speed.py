@@ -6,8 +6,9 @@ rules on first sight of every text, and the same pairs again with the parse cach
 against passages the store has served before); each cold pass starts with empty parse caches. A fourth
 figure is what `veracity check` and `veracity eval` run: every claim judged against all of its passages at
 once by the claim-level decision head (one more model run per claim, on the window of its best sentences,
-and one slot comparison per claim), counted in the same claim-passage pairs; `builtin-fast` makes the same
-decision on each claim's one passage closest in wording, so its model runs grow with claims, not passages.
+and slot comparisons on its most supportive passage and on every passage shown as supporting), counted in
+the same claim-passage pairs; `builtin-fast` makes the same decision on each claim's one passage closest in
+wording, so its model runs grow with claims, not passages.
 A last pass of each on new text splits its time into model runs, the wait for spaCy parses (they run on
 their own thread beside the model runs) and the rest, to show what bounds it.
 
