@@ -1,7 +1,7 @@
 """The `veracity` command line: index, check, eval, train, serve, batch.
 
-Every command turns a `VeracityError` into one line on stderr and a non-zero exit; an interrupt prints
-"Aborted!" and exits 1 after the stores have rolled back to their last commit.
+Every command turns a `VeracityError` into one line on stderr and a non-zero exit; an interrupt (Ctrl-C)
+prints one line and exits 130 after the stores have rolled back to their last commit.
 """
 
 from __future__ import annotations
@@ -568,10 +568,17 @@ def _bar(description: str, unit: str) -> ProgressCallback:
     return update
 
 
+INTERRUPTED_EXIT = 130  # what Typer exits with on Ctrl-C (128 + SIGINT, as shells report it)
+
+
 def main() -> None:
     """Entry point: one line per error, never a traceback (VERACITY_DEBUG=1 shows it)."""
     try:
         app()
+    except SystemExit as exc:
+        if exc.code == INTERRUPTED_EXIT:
+            typer.echo("veracity: interrupted; every store keeps its last commit", err=True)
+        raise
     except VeracityError as exc:
         typer.echo(f"veracity: error: {exc}", err=True)
         raise SystemExit(exc.exit_code) from None

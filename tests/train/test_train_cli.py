@@ -1,4 +1,4 @@
-"""`veracity train` passes a second round's starting weights and learning rate through to `train_model`."""
+"""`veracity train` passes its options through to `train_model`; an interrupt exits 130 with one line."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import veracity.train
-from veracity.cli import app
+from veracity.cli import app, main
 from veracity.errors import InputError
 from veracity.train.pipeline import READ_WINDOWS, ReadWindow
 
@@ -210,3 +210,19 @@ def test_calibrate_only_without_a_model_is_an_input_error(
     result = CliRunner().invoke(app, args)
     assert isinstance(result.exception, InputError)
     assert "verifier-int8.onnx" in str(result.exception)
+
+
+def test_an_interrupt_exits_130_with_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(veracity.train, "train_model", interrupted)
+    monkeypatch.setattr(
+        "sys.argv", ["veracity", "train", "--out", str(tmp_path / "out"), "--data-dir", str(tmp_path)]
+    )
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 130
+    assert capsys.readouterr().err.strip() == "veracity: interrupted; every store keeps its last commit"
