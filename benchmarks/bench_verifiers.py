@@ -1,4 +1,5 @@
-"""Every verifier and both baselines on the same splits and metric; writes its part of docs/benchmarks.md.
+"""Every verifier and both baselines on the same splits and metric, with the confusion counts behind them;
+writes its part of docs/benchmarks.md.
 
 python benchmarks/bench_verifiers.py --limit 300
 python benchmarks/bench_verifiers.py --fit-embed-threshold   # re-choose the embed-threshold on dev
@@ -20,9 +21,9 @@ import numpy as np
 
 from docs_section import command_line, machine_line, write_section
 from veracity.eval.datasets import load_pairs
-from veracity.eval.harness import average, run_eval
+from veracity.eval.harness import EvalResult, average, run_eval
 from veracity.eval.metrics import balanced_accuracy_supported
-from veracity.eval.report import format_table
+from veracity.eval.report import format_confusion, format_table, predicted_outside_gold
 from veracity.resources import Resources
 from veracity.verify.base import EvidencePair
 from veracity.verify.baselines import EmbedThresholdJudge
@@ -54,7 +55,23 @@ def fit_embed_threshold(data_dir: str | None, limit: int | None) -> float:
     )
 
 
-def describe(table: str, command: str, heading: str) -> str:
+def outside_gold_note(results: list[EvalResult]) -> str:
+    """A sentence naming, per data set, the labels verifiers predicted that its gold data never has."""
+    found = [
+        f"{result.dataset}: {result.verifier} {label} {count}"
+        for result in results
+        for label, count in predicted_outside_gold(result).items()
+    ]
+    if not found:
+        return ""
+    return (
+        "Labels predicted that the data set's gold labels never have (each one an error, and a label that "
+        "macro-F1 averages in as a zero, where a verifier that never predicts it averages one label fewer): "
+        f"{'; '.join(found)}.\n\n"
+    )
+
+
+def describe(table: str, confusion: str, note: str, command: str, heading: str) -> str:
     return (
         f"## {heading}\n\n"
         f"Machine: {machine_line()}. Command: `{command}`.\n"
@@ -63,7 +80,10 @@ def describe(table: str, command: str, heading: str) -> str:
         "claim's chunks together where its model folder has a decision head (`builtin-fast` and the rows "
         "that say so over only the chunks sharing most of the claim's words), the others (and a `builtin` "
         "without one) keep the most supportive chunk.\n\n"
-        f"{table}\n"
+        f"{table}\n\n"
+        f"{note}"
+        "Gold labels (rows) against predicted labels, the counts behind both metrics:\n\n"
+        f"{confusion}\n"
     )
 
 
@@ -105,6 +125,7 @@ def main() -> None:
         for count in args.passages_read
     ]
     rows = []
+    measured: list[EvalResult] = []
     resources = Resources()
     for verifier, label, options in runs:
         results = run_eval(
@@ -118,9 +139,12 @@ def main() -> None:
             verifier_options=options,
         )
         results = [replace(result, verifier=label) for result in results]
+        measured.extend(results)
         rows.extend([*results, average(results, label, args.split)])
     table = format_table(rows)
-    print(table)
+    confusion = format_confusion(sorted(measured, key=lambda result: result.dataset))
+    note = outside_gold_note(measured)
+    print(f"{table}\n\n{note}{confusion}")
     if not args.no_write:
         command = command_line()
         heading = "Verifiers on gold evidence (task `verify`)"
@@ -128,7 +152,7 @@ def main() -> None:
             heading += f", up to {args.limit} pairs per set"
         if args.model_dir:
             heading += f"; builtin from {args.model_dir}"
-        write_section(args.section, describe(table, command, heading))
+        write_section(args.section, describe(table, confusion, note, command, heading))
 
 
 if __name__ == "__main__":

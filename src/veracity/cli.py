@@ -239,6 +239,10 @@ def evaluate(
     seed: Annotated[int, typer.Option(help="Sampling seed.")] = 13,
     top_k: Annotated[int, typer.Option(help="Passages per claim (end-to-end task).", min=1)] = 6,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per data set.")] = False,
+    show_confusion: Annotated[
+        bool,
+        typer.Option("--confusion", help="Also print gold against predicted label counts (JSON has them)."),
+    ] = False,
     verifier_option: VerifierOptions = None,
 ) -> None:
     """Measure a verifier on the shared data sets or on your own pairs file."""
@@ -261,6 +265,7 @@ def evaluate(
         top_k=top_k,
         as_json=as_json,
         verifier_options=verifier_option or (),
+        show_confusion=show_confusion,
     )
 
 

@@ -457,6 +457,38 @@ def test_builtin_fast_reads_each_claims_closest_passage(example_store: Path, exa
     assert_clean_error(run_cli(*common, "--verifier-option", "passages_read"), "key=value")
 
 
+def test_eval_reports_confusion_counts_in_json_and_under_the_table(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.jsonl"
+    records = [
+        ("1", "The strike killed 92 people.", "The strike killed 92 people.", "supported"),
+        ("2", "The strike killed 92 people.", "The strike killed 30 people.", "refuted"),
+        ("3", "Hamas skipped the talks in Doha.", "Bananas are yellow.", "not_enough_evidence"),
+    ]
+    pairs.write_text(
+        "".join(
+            json.dumps({"id": key, "claim": claim, "evidence": evidence, "label": label}) + "\n"
+            for key, claim, evidence, label in records
+        ),
+        encoding="utf-8",
+    )
+    as_json = run_cli("eval", "--verifier", "slots-only", "--pairs", pairs, "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    counts = json.loads(as_json.stdout)["confusion"]
+    assert {gold: sum(row.values()) for gold, row in counts.items()} == {
+        "supported": 1,
+        "refuted": 1,
+        "not_enough_evidence": 1,
+    }
+    table = run_cli("eval", "--verifier", "slots-only", "--pairs", pairs, "--confusion")
+    assert table.returncode == 0, table.stderr
+    for gold, row in counts.items():
+        assert (
+            f"| pairs | file | slots-only | {gold} | {' | '.join(map(str, row.values()))} |" in table.stdout
+        )
+    plain = run_cli("eval", "--verifier", "slots-only", "--pairs", pairs)
+    assert "predicted refuted" not in plain.stdout
+
+
 def test_a_bad_verifier_option_is_one_line(tmp_path: Path) -> None:
     pairs = tmp_path / "pairs.jsonl"
     pairs.write_text(

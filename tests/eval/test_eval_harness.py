@@ -128,8 +128,10 @@ def test_json_lines_carry_the_documented_keys(pairs_file: Path, judge: KeywordJu
         "balanced_accuracy",
         "macro_f1",
         "pairs_per_second",
+        "confusion",
     }
     assert 0.0 <= record["balanced_accuracy"] <= 1.0
+    assert sum(sum(row.values()) for row in record["confusion"].values()) == record["n"]
     table = io.StringIO()
     eval_command(verifier="keyword", pairs=pairs_file, out=table)
     assert "| mine | file | keyword | 4 | 0.750 |" in table.getvalue()

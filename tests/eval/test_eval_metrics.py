@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from veracity.eval.metrics import accuracy, balanced_accuracy_supported, macro_f1
+from veracity.eval.metrics import accuracy, balanced_accuracy_supported, confusion, label_f1, macro_f1
 from veracity.verify.chunking import aggregate_chunks, chunk_evidence, predicted_label
 
 
@@ -24,6 +24,23 @@ def test_macro_f1_skips_labels_absent_from_gold_and_predictions() -> None:
     expected = (2 * 1 / 3 + 2 * 1 / 4 + 0.0) / 3
     assert macro_f1(gold, predicted) == pytest.approx(expected)
     assert accuracy(gold, predicted) == 0.5
+
+
+def test_confusion_counts_gold_rows_against_predicted_columns() -> None:
+    gold = ["supported", "supported", "not_enough_evidence", "not_enough_evidence"]
+    predicted = ["supported", "refuted", "refuted", "not_enough_evidence"]
+    counts = confusion(gold, predicted)
+    assert counts["supported"] == {"supported": 1, "refuted": 1, "not_enough_evidence": 0}
+    assert counts["not_enough_evidence"] == {"supported": 0, "refuted": 1, "not_enough_evidence": 1}
+    assert counts["refuted"] == {"supported": 0, "refuted": 0, "not_enough_evidence": 0}
+    assert sum(sum(row.values()) for row in counts.values()) == len(gold)
+    f1 = label_f1(counts)
+    assert f1 == {"supported": pytest.approx(2 / 3), "not_enough_evidence": pytest.approx(2 / 3)}
+    assert macro_f1(gold, predicted) == pytest.approx((sum(f1.values()) + 0.0) / 3)  # refuted: predicted only
+    with pytest.raises(ValueError, match="conflicting"):
+        confusion(["supported"], ["conflicting"])
+    with pytest.raises(ValueError):
+        confusion(["supported"], [])
 
 
 def test_chunks_respect_the_word_budget_and_keep_every_word() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from veracity.eval.harness import EvalResult
-from veracity.eval.report import format_table
+from veracity.eval.harness import EvalResult, average
+from veracity.eval.report import format_confusion, format_table, predicted_outside_gold
 
 
 def result(rate: float, **metrics: float) -> EvalResult:
@@ -22,3 +22,26 @@ def test_extra_metrics_get_columns_and_missing_values_a_dash() -> None:
     assert first.endswith("| 0.812 |")
     assert second.endswith("| - |")
     assert "| 0.753 | 0.469 |" in first
+
+
+def test_confusion_rows_and_labels_the_gold_never_has() -> None:
+    gold = ["supported", "supported", "not_enough_evidence", "not_enough_evidence", "not_enough_evidence"]
+    predicted = ["supported", "refuted", "refuted", "refuted", "not_enough_evidence"]
+    wice = EvalResult.from_labels("wice", "test", "builtin", gold, predicted, elapsed=1.0)
+    assert predicted_outside_gold(wice) == {"refuted": 3}
+    assert wice.to_dict()["confusion"]["not_enough_evidence"] == {
+        "supported": 0,
+        "refuted": 2,
+        "not_enough_evidence": 1,
+    }
+    header, _, *rows = format_confusion([wice]).splitlines()
+    assert header.endswith("| predicted supported | predicted refuted | predicted not_enough_evidence | F1 |")
+    assert rows == [
+        "| wice | test | builtin | supported | 1 | 1 | 0 | 0.667 |",
+        "| wice | test | builtin | not_enough_evidence | 0 | 2 | 1 | 0.500 |",
+    ]  # no row for "refuted", which no gold pair has
+    exact = EvalResult.from_labels("wice", "test", "builtin", gold, gold, elapsed=1.0)
+    assert predicted_outside_gold(exact) == {}
+    mean = average([wice, exact], "builtin", "test")
+    assert mean.confusion is None and "confusion" not in mean.to_dict()
+    assert predicted_outside_gold(mean) == {}

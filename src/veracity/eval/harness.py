@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from veracity.errors import ConfigError, InputError
 from veracity.eval.datasets import DATASETS, Pair, check_split, load_pairs, read_pairs_file
-from veracity.eval.metrics import balanced_accuracy_supported, macro_f1
+from veracity.eval.metrics import balanced_accuracy_supported, confusion, macro_f1
 from veracity.resources import Resources
 from veracity.verify.chunking import DEFAULT_CHUNK_WORDS, predicted_label
 from veracity.verify.documents import ProgressCallback, judge_documents
@@ -37,6 +37,7 @@ class EvalResult:
     pairs_per_second: float
     task: Task = "verify"
     metrics: dict[str, float] = field(default_factory=dict)
+    confusion: dict[str, dict[str, int]] | None = None  # gold label -> predicted label -> count
 
     @classmethod
     def from_labels(
@@ -58,6 +59,7 @@ class EvalResult:
             balanced_accuracy=balanced_accuracy_supported(gold, predicted),
             macro_f1=macro_f1(gold, predicted),
             pairs_per_second=len(gold) / max(elapsed, 1e-9),
+            confusion=confusion(gold, predicted),
             **extra,
         )
 
@@ -74,6 +76,8 @@ class EvalResult:
         if self.task != "verify":
             data["task"] = self.task
         data.update({name: _rounded(value) for name, value in self.metrics.items()})
+        if self.confusion is not None:
+            data["confusion"] = self.confusion
         return data
 
 

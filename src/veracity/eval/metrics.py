@@ -36,8 +36,41 @@ def macro_f1(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str
         predicted_count = sum(p == label for p in predicted)
         if gold_count == 0 and predicted_count == 0:
             continue
-        scores.append(2 * true_positive / (gold_count + predicted_count))
+        scores.append(_f1(true_positive, gold_count, predicted_count))
     return sum(scores) / len(scores) if scores else 0.0
+
+
+def _f1(true_positive: int, gold_count: int, predicted_count: int) -> float:
+    return 2 * true_positive / (gold_count + predicted_count)
+
+
+def confusion(
+    gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = GOLD_LABELS
+) -> dict[str, dict[str, int]]:
+    """Counts of each gold label (outer key) against each predicted label (inner key), every label present.
+
+    It shows what the two summary metrics hide: which labels a verifier confuses, and whether it predicts a
+    label the gold data never uses (on WiCE, "refuted"), which macro-F1 then averages in as a zero.
+    """
+    _check_lengths(gold, predicted)
+    unknown = sorted({*gold, *predicted} - set(labels))
+    if unknown:
+        raise ValueError(f"labels outside {', '.join(labels)}: {', '.join(unknown)}")
+    counts = {row: dict.fromkeys(labels, 0) for row in labels}
+    for g, p in zip(gold, predicted, strict=True):
+        counts[g][p] += 1
+    return counts
+
+
+def label_f1(counts: dict[str, dict[str, int]]) -> dict[str, float]:
+    """The F1 of each label that gold pairs have, from `confusion` counts; a label only predicted has an F1
+    of 0 and no gold row, so it is left to the caller to name."""
+    predicted = {label: sum(row.get(label, 0) for row in counts.values()) for label in counts}
+    return {
+        label: _f1(row.get(label, 0), sum(row.values()), predicted[label])
+        for label, row in counts.items()
+        if any(row.values())
+    }
 
 
 def accuracy(gold: Sequence[str], predicted: Sequence[str]) -> float:

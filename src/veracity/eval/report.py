@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from veracity.eval.datasets import GOLD_LABELS
 from veracity.eval.harness import EvalResult, Task, average, run_eval
+from veracity.eval.metrics import label_f1
 from veracity.registry import parse_options
 
 
@@ -30,6 +32,31 @@ def format_table(results: Sequence[EvalResult]) -> str:
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def format_confusion(results: Sequence[EvalResult]) -> str:
+    """One Markdown table of gold labels (rows) against predicted labels (columns) for every result that
+    has them, with each gold label's F1; a gold label with no pairs in a data set gets no row."""
+    header = ["data set", "split", "verifier", "gold", *(f"predicted {label}" for label in GOLD_LABELS), "F1"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for result in results:
+        if result.confusion is None:
+            continue
+        for gold, f1 in label_f1(result.confusion).items():
+            counts = [str(result.confusion[gold][label]) for label in GOLD_LABELS]
+            cells = [result.dataset, result.split, result.verifier, gold, *counts, _fmt(f1)]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def predicted_outside_gold(result: EvalResult) -> dict[str, int]:
+    """Labels the verifier predicted that no gold pair of the data set has, with how often: every one is an
+    error, and macro-F1 averages each such label in as a zero."""
+    if result.confusion is None:
+        return {}
+    used = {gold for gold, row in result.confusion.items() if any(row.values())}
+    predicted = {label: sum(row[label] for row in result.confusion.values()) for label in GOLD_LABELS}
+    return {label: count for label, count in predicted.items() if count and label not in used}
 
 
 def _rate(per_second: float) -> str:
@@ -56,8 +83,10 @@ def eval_command(
     as_json: bool = False,
     verifier_options: Sequence[str] = (),
     out: TextIO | None = None,
+    show_confusion: bool = False,
 ) -> list[EvalResult]:
-    """Runs `veracity eval` and prints its output; `verifier_options` are "key=value" strings."""
+    """Runs `veracity eval` and prints its output; `verifier_options` are "key=value" strings. The JSON
+    carries each data set's confusion counts; the table shows them below it with `show_confusion`."""
     out = out or sys.stdout
     options = parse_options(verifier_options)
     results = run_eval(
@@ -82,4 +111,6 @@ def eval_command(
             else results
         )
         out.write(format_table(shown) + "\n")
+        if show_confusion and any(result.confusion for result in results):
+            out.write("\n" + format_confusion(results) + "\n")
     return results
