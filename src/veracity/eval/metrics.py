@@ -47,7 +47,7 @@ def _f1(true_positive: int, gold_count: int, predicted_count: int) -> float:
 def confusion(
     gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str] = GOLD_LABELS
 ) -> dict[str, dict[str, int]]:
-    """Counts of each gold label (outer key) against each predicted label (inner key), every label present.
+    """Counts of each gold label (outer key) against each predicted label (inner key), every label a key.
 
     It shows what the two summary metrics hide: which labels a verifier confuses, and whether it predicts a
     label the gold data never uses (on WiCE, "refuted"), which macro-F1 then averages in as a zero.
@@ -62,10 +62,15 @@ def confusion(
     return counts
 
 
+def predicted_counts(counts: dict[str, dict[str, int]]) -> dict[str, int]:
+    """How often each label was predicted, from `confusion` counts."""
+    return {label: sum(row.get(label, 0) for row in counts.values()) for label in counts}
+
+
 def label_f1(counts: dict[str, dict[str, int]]) -> dict[str, float]:
-    """The F1 of each label that gold pairs have, from `confusion` counts; a label only predicted has an F1
-    of 0 and no gold row, so it is left to the caller to name."""
-    predicted = {label: sum(row.get(label, 0) for row in counts.values()) for label in counts}
+    """The F1 of each label some gold pair has, from `confusion` counts. A label that is only predicted is
+    left out: its F1 is 0 whatever the verifier does, and `eval.report.predicted_outside_gold` names it."""
+    predicted = predicted_counts(counts)
     return {
         label: _f1(row.get(label, 0), sum(row.values()), predicted[label])
         for label, row in counts.items()

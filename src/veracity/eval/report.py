@@ -10,7 +10,7 @@ from typing import TextIO
 
 from veracity.eval.datasets import GOLD_LABELS
 from veracity.eval.harness import EvalResult, Task, average, run_eval
-from veracity.eval.metrics import label_f1
+from veracity.eval.metrics import label_f1, predicted_counts
 from veracity.registry import parse_options
 
 
@@ -55,7 +55,7 @@ def predicted_outside_gold(result: EvalResult) -> dict[str, int]:
     if result.confusion is None:
         return {}
     used = {gold for gold, row in result.confusion.items() if any(row.values())}
-    predicted = {label: sum(row[label] for row in result.confusion.values()) for label in GOLD_LABELS}
+    predicted = predicted_counts(result.confusion)
     return {label: count for label, count in predicted.items() if count and label not in used}
 
 
