@@ -88,6 +88,20 @@ def test_pairs_file_is_chunked_aggregated_and_scored(pairs_file: Path, judge: Ke
     assert result.macro_f1 == pytest.approx((2 / 3 + 1.0 + 2 / 3) / 3)
 
 
+def test_progress_gets_one_callback_per_data_set_that_reaches_its_total(
+    pairs_file: Path, judge: KeywordJudge
+) -> None:
+    calls: list[tuple[str, int, int]] = []
+
+    def factory(name: str) -> harness.ProgressCallback:
+        return lambda done, total: calls.append((name, done, total))
+
+    run_eval("keyword", pairs_file=pairs_file, chunk_words=100, progress=factory)
+    assert calls and {name for name, _, _ in calls} == {"mine"}
+    done = [count for _, count, _ in calls]
+    assert done == sorted(done) and done[-1] == calls[-1][2] == len(judge.seen)
+
+
 def test_a_set_judge_gets_each_claims_chunks_together(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -152,8 +166,19 @@ DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 @pytest.mark.slow
 @pytest.mark.skipif(not DATA_DIR.is_dir(), reason="shared data sets not present at ../shared/datasets")
 def test_end_to_end_and_claims_tasks_on_real_data() -> None:
-    [e2e] = run_eval("embed-threshold", "check_covid", "test", "end-to-end", DATA_DIR, limit=8, top_k=4)
+    calls: list[tuple[str, int, int]] = []
+    [e2e] = run_eval(
+        "embed-threshold",
+        "check_covid",
+        "test",
+        "end-to-end",
+        DATA_DIR,
+        limit=8,
+        top_k=4,
+        progress=lambda name: lambda done, total: calls.append((name, done, total)),
+    )
     assert e2e.task == "end-to-end" and e2e.n == 8
+    assert calls == [("check_covid", done, 8) for done in range(1, 9)]
     assert 0.0 <= e2e.metrics["recall_at_4"] <= 1.0
     assert 0.0 <= e2e.metrics["label_accuracy"] <= 1.0
     [claims] = run_eval("embed-threshold", task="claims", data_dir=DATA_DIR, limit=2)

@@ -31,6 +31,7 @@ from veracity.eval.datasets import (
 from veracity.eval.metrics import accuracy
 from veracity.resources import Resources
 from veracity.types import Claim, Document
+from veracity.verify.documents import ProgressCallback
 
 END_TO_END_DATASETS = ("wice", "check_covid", "averitec")
 
@@ -130,6 +131,7 @@ def evaluate_end_to_end(
     top_k: int,
     resources: Resources,
     retriever: str = "hybrid",
+    progress: ProgressCallback | None = None,
 ) -> Any:
     from veracity.eval.harness import EvalResult
     from veracity.retrieve import RETRIEVERS
@@ -147,7 +149,7 @@ def evaluate_end_to_end(
             search = RETRIEVERS.create(retriever, store=store, resources=resources)
             started = time.perf_counter()
             found, with_gold, predicted = 0, 0, []
-            for pair in claims:
+            for done, pair in enumerate(claims, start=1):
                 claim = Claim(id=pair.id, text=pair.claim, start=0, end=len(pair.claim), sentence=pair.claim)
                 passages = search.retrieve(claim, k=top_k)
                 spans = corpus.gold.get(pair.id, [])
@@ -156,6 +158,8 @@ def evaluate_end_to_end(
                     found += any(_overlaps(passage, spans) for passage in passages)
                 verdict = verifier.verify(claim, passages).verdict
                 predicted.append("not_enough_evidence" if verdict == "conflicting" else verdict)
+                if progress is not None:
+                    progress(done, len(claims))
             elapsed = time.perf_counter() - started
     gold = [pair.label for pair in claims]
     return EvalResult.from_labels(

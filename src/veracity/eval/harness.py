@@ -8,7 +8,7 @@ atomic claims of Factcheck-GPT. Every task returns `EvalResult`s, one per data s
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +22,7 @@ from veracity.verify.documents import ProgressCallback, judge_documents
 
 Task = Literal["verify", "end-to-end", "claims"]
 TASKS: tuple[Task, ...] = ("verify", "end-to-end", "claims")
+ProgressFactory = Callable[[str], ProgressCallback]  # a data set's name -> the callback for its pairs
 
 
 @dataclass
@@ -156,9 +157,11 @@ def run_eval(
     chunk_words: int = DEFAULT_CHUNK_WORDS,
     resources: Resources | None = None,
     verifier_options: Mapping[str, object] | None = None,
-    progress: ProgressCallback | None = None,
+    progress: ProgressFactory | None = None,
 ) -> list[EvalResult]:
-    """Evaluates one verifier; `dataset` may be a name, a comma-separated list or "all"."""
+    """Evaluates one verifier; `dataset` may be a name, a comma-separated list or "all". `progress` makes
+    one callback per data set, fed (done, total) as its chunks (task verify) or claims (end-to-end) are
+    judged."""
     if task not in TASKS:
         raise ConfigError(f"unknown task {task!r} (known: {', '.join(TASKS)})")
     resources = resources or Resources()
@@ -186,6 +189,7 @@ def run_eval(
                 seed=seed,
                 top_k=top_k,
                 resources=resources,
+                progress=progress(name) if progress else None,
             )
             for name in names
         ]
@@ -194,7 +198,13 @@ def run_eval(
         name = Path(pairs_file).stem
         return [
             evaluate_pairs(
-                verifier, verifier_name, name, "file", pairs, chunk_words=chunk_words, progress=progress
+                verifier,
+                verifier_name,
+                name,
+                "file",
+                pairs,
+                chunk_words=chunk_words,
+                progress=progress(name) if progress else None,
             )
         ]
     if dataset is None:
@@ -210,7 +220,13 @@ def run_eval(
         pairs = load_pairs(name, split, data_dir, limit=limit, seed=seed)
         results.append(
             evaluate_pairs(
-                verifier, verifier_name, name, split, pairs, chunk_words=chunk_words, progress=progress
+                verifier,
+                verifier_name,
+                name,
+                split,
+                pairs,
+                chunk_words=chunk_words,
+                progress=progress(name) if progress else None,
             )
         )
     return results

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from veracity.eval.datasets import GOLD_LABELS
-from veracity.eval.harness import EvalResult, Task, average, run_eval
+from veracity.eval.harness import EvalResult, ProgressFactory, Task, average, run_eval
 from veracity.eval.metrics import label_f1, predicted_counts
 from veracity.registry import parse_options
 
@@ -84,6 +84,7 @@ def eval_command(
     verifier_options: Sequence[str] = (),
     out: TextIO | None = None,
     show_confusion: bool = False,
+    progress: ProgressFactory | None = None,
 ) -> list[EvalResult]:
     """Runs `veracity eval` and prints its output; `verifier_options` are "key=value" strings. The JSON
     carries each data set's confusion counts; the table shows them below it with `show_confusion`."""
@@ -100,6 +101,7 @@ def eval_command(
         seed=seed,
         top_k=top_k,
         verifier_options=options,
+        progress=progress,
     )
     if as_json:
         for result in results:
