@@ -22,7 +22,7 @@ from veracity.verify.documents import ProgressCallback, judge_documents
 
 Task = Literal["verify", "end-to-end", "claims"]
 TASKS: tuple[Task, ...] = ("verify", "end-to-end", "claims")
-ProgressFactory = Callable[[str], ProgressCallback]  # a data set's name -> the callback for its pairs
+ProgressFactory = Callable[[str], ProgressCallback]  # a data set's name -> the callback for its work
 
 
 @dataclass
@@ -165,6 +165,10 @@ def run_eval(
     if task not in TASKS:
         raise ConfigError(f"unknown task {task!r} (known: {', '.join(TASKS)})")
     resources = resources or Resources()
+
+    def progress_of(name: str) -> ProgressCallback | None:
+        return progress(name) if progress else None
+
     if task == "claims":
         from veracity.eval.claims_task import evaluate_claim_extraction
 
@@ -189,7 +193,7 @@ def run_eval(
                 seed=seed,
                 top_k=top_k,
                 resources=resources,
-                progress=progress(name) if progress else None,
+                progress=progress_of(name),
             )
             for name in names
         ]
@@ -204,7 +208,7 @@ def run_eval(
                 "file",
                 pairs,
                 chunk_words=chunk_words,
-                progress=progress(name) if progress else None,
+                progress=progress_of(name),
             )
         ]
     if dataset is None:
@@ -226,7 +230,7 @@ def run_eval(
                 split,
                 pairs,
                 chunk_words=chunk_words,
-                progress=progress(name) if progress else None,
+                progress=progress_of(name),
             )
         )
     return results
