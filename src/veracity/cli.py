@@ -266,7 +266,7 @@ def evaluate(
         as_json=as_json,
         verifier_options=verifier_option or (),
         show_confusion=show_confusion,
-        progress=lambda name: _bar(name, "claim" if task == "end-to-end" else "chunk"),
+        progress=_bar,
     )
 
 

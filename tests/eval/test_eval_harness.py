@@ -88,18 +88,18 @@ def test_pairs_file_is_chunked_aggregated_and_scored(pairs_file: Path, judge: Ke
     assert result.macro_f1 == pytest.approx((2 / 3 + 1.0 + 2 / 3) / 3)
 
 
-def test_progress_gets_one_callback_per_data_set_that_reaches_its_total(
+def test_progress_counts_each_data_sets_chunks_up_to_their_total(
     pairs_file: Path, judge: KeywordJudge
 ) -> None:
-    calls: list[tuple[str, int, int]] = []
+    calls: list[tuple[str, str, int, int]] = []
 
-    def factory(name: str) -> harness.ProgressCallback:
-        return lambda done, total: calls.append((name, done, total))
+    def factory(name: str, unit: str) -> harness.ProgressCallback:
+        return lambda done, total: calls.append((name, unit, done, total))
 
     run_eval("keyword", pairs_file=pairs_file, chunk_words=100, progress=factory)
-    assert calls and {name for name, _, _ in calls} == {"mine"}
-    done = [count for _, count, _ in calls]
-    assert done == sorted(done) and done[-1] == calls[-1][2] == len(judge.seen)
+    assert calls and {(name, unit) for name, unit, _, _ in calls} == {("mine", "chunk")}
+    done = [count for _, _, count, _ in calls]
+    assert done == sorted(done) and done[-1] == calls[-1][3] == len(judge.seen)
 
 
 def test_a_set_judge_gets_each_claims_chunks_together(
@@ -166,7 +166,7 @@ DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "datasets"
 @pytest.mark.slow
 @pytest.mark.skipif(not DATA_DIR.is_dir(), reason="shared data sets not present at ../shared/datasets")
 def test_end_to_end_and_claims_tasks_on_real_data() -> None:
-    calls: list[tuple[str, int, int]] = []
+    calls: list[tuple[str, str, int, int]] = []
     [e2e] = run_eval(
         "embed-threshold",
         "check_covid",
@@ -175,10 +175,12 @@ def test_end_to_end_and_claims_tasks_on_real_data() -> None:
         DATA_DIR,
         limit=8,
         top_k=4,
-        progress=lambda name: lambda done, total: calls.append((name, done, total)),
+        progress=lambda name, unit: lambda done, total: calls.append((name, unit, done, total)),
     )
     assert e2e.task == "end-to-end" and e2e.n == 8
-    assert calls == [("check_covid", done, 8) for done in range(1, 9)]
+    indexing = [call for call in calls if call[1] == "document"]
+    assert indexing and indexing[0][0] == "indexing check_covid" and indexing[-1][2] == indexing[-1][3]
+    assert calls[len(indexing) :] == [("check_covid", "claim", done, 8) for done in range(1, 9)]
     assert 0.0 <= e2e.metrics["recall_at_4"] <= 1.0
     assert 0.0 <= e2e.metrics["label_accuracy"] <= 1.0
     [claims] = run_eval("embed-threshold", task="claims", data_dir=DATA_DIR, limit=2)

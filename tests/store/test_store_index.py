@@ -136,6 +136,7 @@ def test_missing_input_path_is_an_input_error(tmp_path: Path, embedder) -> None:
 
 
 def test_add_documents_replaces_by_doc_id(tmp_path: Path, embedder) -> None:
+    taken: list[int] = []
     with Store.open(tmp_path / "s", create=True) as store:
         first = store.add_documents(
             [
@@ -145,8 +146,10 @@ def test_add_documents_replaces_by_doc_id(tmp_path: Path, embedder) -> None:
                 Document(doc_id="empty", source="api", text="   "),
             ],
             embedder,
+            progress=taken.append,
         )
         assert (first.added, first.duplicates, len(first.errors)) == (2, 1, 1)
+        assert taken == [1, 2, 3, 4]  # every document counts, the empty one too
         again = store.add_documents([Document(doc_id="x", source="api", text=BRIDGE)], embedder)
         assert (again.added, again.unchanged) == (0, 1)
         changed = store.add_documents(

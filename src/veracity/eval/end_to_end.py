@@ -11,7 +11,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from veracity.errors import ConfigError, InputError
 from veracity.eval.datasets import (
@@ -31,7 +31,9 @@ from veracity.eval.datasets import (
 from veracity.eval.metrics import accuracy
 from veracity.resources import Resources
 from veracity.types import Claim, Document
-from veracity.verify.documents import ProgressCallback
+
+if TYPE_CHECKING:
+    from veracity.eval.harness import ProgressFactory
 
 END_TO_END_DATASETS = ("wice", "check_covid", "averitec")
 
@@ -131,7 +133,7 @@ def evaluate_end_to_end(
     top_k: int,
     resources: Resources,
     retriever: str = "hybrid",
-    progress: ProgressCallback | None = None,
+    progress: ProgressFactory | None = None,
 ) -> Any:
     from veracity.eval.harness import EvalResult
     from veracity.retrieve import RETRIEVERS
@@ -143,8 +145,14 @@ def evaluate_end_to_end(
         raise InputError(f"no claims in {dataset} {split}")
     with tempfile.TemporaryDirectory(prefix="veracity-eval-") as folder:
         store_path = Path(folder) / "store"
+        indexing = progress(f"indexing {dataset}", "document") if progress else None
         with Store.open(store_path, create=True) as writer:
-            writer.add_documents(corpus.documents, resources.embedder)
+            writer.add_documents(
+                corpus.documents,
+                resources.embedder,
+                progress=(lambda done: indexing(done, len(corpus.documents))) if indexing else None,
+            )
+        judging = progress(dataset, "claim") if progress else None
         with Store.open(store_path, read_only=True) as store:
             search = RETRIEVERS.create(retriever, store=store, resources=resources)
             started = time.perf_counter()
@@ -158,8 +166,8 @@ def evaluate_end_to_end(
                     found += any(_overlaps(passage, spans) for passage in passages)
                 verdict = verifier.verify(claim, passages).verdict
                 predicted.append("not_enough_evidence" if verdict == "conflicting" else verdict)
-                if progress is not None:
-                    progress(done, len(claims))
+                if judging is not None:
+                    judging(done, len(claims))
             elapsed = time.perf_counter() - started
     gold = [pair.label for pair in claims]
     return EvalResult.from_labels(

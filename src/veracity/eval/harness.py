@@ -22,7 +22,7 @@ from veracity.verify.documents import ProgressCallback, judge_documents
 
 Task = Literal["verify", "end-to-end", "claims"]
 TASKS: tuple[Task, ...] = ("verify", "end-to-end", "claims")
-ProgressFactory = Callable[[str], ProgressCallback]  # a data set's name -> the callback for its work
+ProgressFactory = Callable[[str, str], ProgressCallback]  # (what is done, its unit) -> its callback
 
 
 @dataclass
@@ -160,14 +160,14 @@ def run_eval(
     progress: ProgressFactory | None = None,
 ) -> list[EvalResult]:
     """Evaluates one verifier; `dataset` may be a name, a comma-separated list or "all". `progress` makes
-    one callback per data set, fed (done, total) as its chunks (task verify) or claims (end-to-end) are
-    judged."""
+    a callback for each stretch of work, fed (done, total): a data set's chunks judged (task verify), or its
+    documents indexed and then its claims judged (end-to-end)."""
     if task not in TASKS:
         raise ConfigError(f"unknown task {task!r} (known: {', '.join(TASKS)})")
     resources = resources or Resources()
 
     def progress_of(name: str) -> ProgressCallback | None:
-        return progress(name) if progress else None
+        return progress(name, "chunk") if progress else None
 
     if task == "claims":
         from veracity.eval.claims_task import evaluate_claim_extraction
@@ -193,7 +193,7 @@ def run_eval(
                 seed=seed,
                 top_k=top_k,
                 resources=resources,
-                progress=progress_of(name),
+                progress=progress,
             )
             for name in names
         ]

@@ -20,7 +20,7 @@ import queue
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -511,20 +511,25 @@ class Store:
             return
         writer.finish_origin(key, stat.st_mtime, stat.st_size, digest)
 
-    def add_documents(self, docs: Iterable[Document], embedder: Embedder) -> IndexResult:
-        """Add or replace documents by doc_id (the HTTP API); identical content is stored once."""
+    def add_documents(
+        self, docs: Iterable[Document], embedder: Embedder, *, progress: Callable[[int], None] | None = None
+    ) -> IndexResult:
+        """Add or replace documents by doc_id (the HTTP API); identical content is stored once. `progress`
+        is told how many documents have been handed to the writer so far."""
         self._require_writer()
         self._bind_embedder(embedder)
         result = IndexResult()
         writer = _BatchWriter(self, embedder, result)
-        for document in docs:
-            if not document.text.strip():
+        for taken, document in enumerate(docs, start=1):
+            if document.text.strip():
+                origin = API_ORIGIN_PREFIX + document.doc_id
+                item = _prepare(document)
+                writer.add(origin, item, mtime=None, size=None)
+                writer.finish_origin(origin, None, None, item.content_hash)
+            else:
                 result.errors.append((document.source, f"document {document.doc_id!r} has no text"))
-                continue
-            origin = API_ORIGIN_PREFIX + document.doc_id
-            item = _prepare(document)
-            writer.add(origin, item, mtime=None, size=None)
-            writer.finish_origin(origin, None, None, item.content_hash)
+            if progress is not None:
+                progress(taken)
         writer.flush()
         self._refresh_dense_cache()
         return result
