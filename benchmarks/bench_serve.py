@@ -152,10 +152,9 @@ async def _load(clients: int, duration: float, client: Callable[[float, Level], 
 async def _run_score_level(
     base: str, requests: Iterator[list[dict[str, str]]], clients: int, duration: float
 ) -> Level:
-    def client(deadline: float, level: Level) -> Awaitable[None]:
-        return _score_client(base, requests, deadline, level)
-
-    return await _load(clients, duration, client)
+    return await _load(
+        clients, duration, lambda deadline, level: _score_client(base, requests, deadline, level)
+    )
 
 
 def _score_requests(pairs_per_request: int) -> Iterator[list[dict[str, str]]]:

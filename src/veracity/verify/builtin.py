@@ -227,6 +227,14 @@ def parse_thread(resources: Resources) -> ThreadPoolExecutor:
     )
 
 
+def _parse_keys(pairs: Sequence[EvidencePair], windows: Sequence[str] | None) -> list[ParseKey]:
+    """The pairs' claims, then (when given) their evidence windows, each with the date it is read against."""
+    keys = [(pair.claim, pair.claim_date) for pair in pairs]
+    if windows is not None:
+        keys += [(window, pair.evidence_date) for pair, window in zip(pairs, windows, strict=True)]
+    return keys
+
+
 class SlotChecker:
     """Runs the core slot-consistency rules (`verify.consistency`) on a claim and its evidence window.
 
@@ -246,10 +254,7 @@ class SlotChecker:
 
     def prefetch(self, pairs: Sequence[EvidencePair], windows: Sequence[str] | None = None) -> None:
         """Queue the parses of these pairs' claims (and of their evidence `windows`, when given)."""
-        keys = [(pair.claim, pair.claim_date) for pair in pairs]
-        if windows is not None:
-            keys += [(window, pair.evidence_date) for pair, window in zip(pairs, windows, strict=True)]
-        self._submit(keys)
+        self._submit(_parse_keys(pairs, windows))
 
     def _submit(self, keys: Sequence[ParseKey]) -> list[Future[SlotAnalysis]]:
         """The parse of every key, queueing the ones not seen yet as one batch (batched parsing is several
@@ -296,9 +301,7 @@ class SlotChecker:
     def check_many(self, pairs: Sequence[EvidencePair], windows: Sequence[str]) -> list[SlotCheck]:
         from veracity.verify.consistency import check_consistency, describe_mismatch
 
-        keys = [(pair.claim, pair.claim_date) for pair in pairs]
-        keys += [(window, pair.evidence_date) for pair, window in zip(pairs, windows, strict=True)]
-        analyses = self.analyses(keys)
+        analyses = self.analyses(_parse_keys(pairs, windows))
         claims, evidences = analyses[: len(pairs)], analyses[len(pairs) :]
         checks = []
         for claim, evidence in zip(claims, evidences, strict=True):
